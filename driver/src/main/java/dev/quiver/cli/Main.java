@@ -1,0 +1,133 @@
+package dev.quiver.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import sqlline.SqlLine;
+import sqlline.SqlLineOpts;
+
+/**
+ * The entry point of {@code quiver.jar}: dispatches the command line's subcommands.
+ *
+ * <p>The {@code ./quiver} launcher finds a suitable JDK, builds the jar and passes its arguments
+ * here unchanged; {@code java -jar quiver.jar ...} works the same way.
+ */
+public final class Main {
+
+  /** The database {@code quiver shell} opens when given no URL. */
+  public static final String DEFAULT_SHELL_URL = "jdbc:quiver:file:./quiver-data";
+
+  static final String DRIVER_CLASS = "dev.quiver.jdbc.QuiverDriver";
+
+  private static final int SCRIPT_OUTPUT_WIDTH = 10_000;
+  private static final String JLINE_DUMB_TERMINAL = "org.jline.terminal.dumb";
+
+  private static final String USAGE = """
+      Usage: quiver <command> [arguments]
+
+        shell [URL] [sqlline options]  SQL shell on URL (default %s)
+        demo [URL]                     load a few hundred short texts and run vector searches
+                                       (default %s)
+        version                        print the version
+        help                           print this message
+      """.formatted(DEFAULT_SHELL_URL, DemoCommand.DEFAULT_URL);
+
+  private Main() {}
+
+  /** Runs one command and exits with its status: 0 success, 1 failure, 2 bad usage. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    String command = args.length == 0 ? "help" : args[0];
+    List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+    try {
+      return switch (command) {
+        case "shell" -> shell(rest);
+        case "demo" -> demo(rest, out, err);
+        case "version", "--version" -> version(out);
+        case "help", "--help", "-h" -> {
+          out.print(USAGE);
+          yield 0;
+        }
+        default -> {
+          err.println("quiver: unknown command '" + command + "'");
+          err.print(USAGE);
+          yield 2;
+        }
+      };
+    } catch (SQLException e) {
+      err.println("quiver " + command + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
+      return 1;
+    } catch (IOException e) {
+      err.println("quiver " + command + ": " + e);
+      return 1;
+    }
+  }
+
+  private static int shell(List<String> args) throws IOException {
+    String url = DEFAULT_SHELL_URL;
+    List<String> options = args;
+    if (!args.isEmpty() && !args.get(0).startsWith("-")) {
+      url = args.get(0);
+      options = args.subList(1, args.size());
+    }
+    // Credentials are not prompted for (embedded databases have none; give -n/-p for a server),
+    // and SqlLine's default REPEATABLE_READ is not requested: Quiver's reads follow consistency
+    // levels, not JDBC isolation levels.
+    List<String> sqllineArgs = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
+        "--connectInteractionMode=notAskCredentials", "--isolation=TRANSACTION_NONE"));
+    if (url.startsWith("jdbc:quiver:")) {
+      sqllineArgs.addAll(List.of("-d", DRIVER_CLASS));
+    }
+    boolean interactive = isTerminal();
+    if (!interactive) {
+      // Statements come from a pipe or file: JLine then falls back to a "dumb" terminal of width
+      // 0, warning about it, and SqlLine would cut every table to that width.
+      System.setProperty(JLINE_DUMB_TERMINAL, "true");
+      sqllineArgs.add("--maxWidth=" + SCRIPT_OUTPUT_WIDTH);
+    }
+    sqllineArgs.addAll(options);
+    // Without this property SqlLine calls System.exit itself, before the exit status is known here.
+    System.setProperty(SqlLineOpts.PROPERTY_NAME_EXIT, "true");
+    SqlLine.Status status = SqlLine.start(sqllineArgs.toArray(String[]::new), null, interactive);
+    return status == SqlLine.Status.OK ? 0 : 1;
+  }
+
+  private static boolean isTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    // From JDK 22 on, System.console() exists even when redirected; isTerminal() tells them apart.
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+
+  private static int demo(List<String> args, PrintStream out, PrintStream err)
+      throws SQLException {
+    if (args.size() > 1) {
+      err.println("quiver demo: expected at most one argument, the JDBC URL; got " + args);
+      err.print(USAGE);
+      return 2;
+    }
+    String url = args.isEmpty() ? DemoCommand.DEFAULT_URL : args.get(0);
+    new DemoCommand(out).run(url);
+    return 0;
+  }
+
+  private static int version(PrintStream out) {
+    String version = Main.class.getPackage().getImplementationVersion();
+    out.println("Quiver " + (version == null ? "(development build, not run from quiver.jar)" : version)
+        + " on Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
+    return 0;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.quiver.jdbc;
+
+import dev.quiver.sql.QuiverSqlSession;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The proxy behind each JDBC object Quiver hands out (connection, statements, result sets,
+ * metadata): a method that the object's <em>overrides</em> declare with the same signature runs
+ * there, any other runs on the Calcite object it wraps, and every exception leaves as an {@link
+ * SQLException} with a SQLState.
+ *
+ * <p>Overrides hold what Quiver changes (vectors as {@code float[]}, metadata from {@code sys.*},
+ * sessions); the hundreds of plain JDBC methods pass through without a line of delegation code.
+ */
+final class JdbcProxy implements InvocationHandler {
+  private static final ClassValue<Map<Signature, Method>> OVERRIDES =
+      new ClassValue<>() {
+        @Override
+        protected Map<Signature, Method> computeValue(Class<?> type) {
+          Map<Signature, Method> methods = new HashMap<>();
+          for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() != Object.class) {
+              m.setAccessible(true);
+              methods.put(new Signature(m), m);
+            }
+          }
+          return methods;
+        }
+      };
+
+  private final Object delegate;
+  private final Object overrides;
+
+  private JdbcProxy(Object delegate, Object overrides) {
+    this.delegate = delegate;
+    this.overrides = overrides;
+  }
+
+  /** A proxy implementing {@code type} over a Calcite object, with Quiver's overrides. */
+  static <T> T create(Class<T> type, T delegate, Object overrides) {
+    return type.cast(
+        Proxy.newProxyInstance(
+            JdbcProxy.class.getClassLoader(),
+            new Class<?>[] {type},
+            new JdbcProxy(delegate, overrides)));
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (method.getDeclaringClass() == Object.class) {
+      return switch (method.getName()) {
+        case "equals" -> proxy == args[0];
+        case "hashCode" -> System.identityHashCode(proxy);
+        default -> "Quiver " + delegate;
+      };
+    }
+    Method override = OVERRIDES.get(overrides.getClass()).get(new Signature(method));
+    Object result;
+    try {
+      result = override != null ? override.invoke(overrides, args) : method.invoke(delegate, args);
+    } catch (InvocationTargetException e) {
+      throw translate(e.getCause());
+    }
+    // Result sets handed out by Calcite (metadata queries, getResultSet) must convert vectors too.
+    if (result instanceof ResultSet rs && !Proxy.isProxyClass(rs.getClass())) {
+      return ResultSetOverrides.wrap(rs, proxy instanceof Statement statement ? statement : null);
+    }
+    return result;
+  }
+
+  /** The exception a JDBC caller sees. */
+  static SQLException translate(Throwable failure) {
+    return QuiverSqlSession.translate(failure);
+  }
+
+  private record Signature(String name, Class<?>[] parameters) {
+    Signature(Method m) {
+      this(m.getName(), m.getParameterTypes());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Signature s && s.name.equals(name) && Arrays.equals(s.parameters, parameters);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(parameters);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.quiver.jdbc;
+
+import dev.quiver.sql.QuiverSqlSession;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * What a Quiver {@link PreparedStatement} changes: vector parameters. A {@code float[]} (or {@code
+ * double[]}) is always a vector; for a parameter whose type is VECTOR, text {@code "[...]"}, lists
+ * and {@link Array}s are read as vectors too.
+ */
+public final class PreparedStatementOverrides extends StatementOverrides {
+  private final PreparedStatement calcite;
+
+  private PreparedStatementOverrides(PreparedStatement calcite, Connection connection) {
+    super(connection);
+    this.calcite = calcite;
+  }
+
+  static PreparedStatement wrap(PreparedStatement calcite, Connection connection) {
+    return JdbcProxy.create(
+        PreparedStatement.class, calcite, new PreparedStatementOverrides(calcite, connection));
+  }
+
+  public void setObject(int index, Object value) throws SQLException {
+    if (isVectorValue(value) || (value != null && isVectorParameter(index) && !(value instanceof Number))) {
+      calcite.setObject(index, vector(index, value));
+    } else {
+      calcite.setObject(index, value);
+    }
+  }
+
+  public void setObject(int index, Object value, int targetSqlType) throws SQLException {
+    if (value != null && (targetSqlType == Types.ARRAY || isVectorValue(value))) {
+      calcite.setObject(index, vector(index, value));
+    } else {
+      calcite.setObject(index, value, targetSqlType);
+    }
+  }
+
+  public void setObject(int index, Object value, int targetSqlType, int scaleOrLength)
+      throws SQLException {
+    if (value != null && (targetSqlType == Types.ARRAY || isVectorValue(value))) {
+      calcite.setObject(index, vector(index, value));
+    } else {
+      calcite.setObject(index, value, targetSqlType, scaleOrLength);
+    }
+  }
+
+  public void setString(int index, String value) throws SQLException {
+    if (value != null && isVectorParameter(index)) {
+      calcite.setObject(index, vector(index, value));
+    } else {
+      calcite.setString(index, value);
+    }
+  }
+
+  public void setArray(int index, Array value) throws SQLException {
+    if (value != null && isVectorParameter(index)) {
+      calcite.setObject(index, vector(index, value));
+    } else {
+      calcite.setArray(index, value);
+    }
+  }
+
+  private static boolean isVectorValue(Object value) {
+    return value instanceof float[] || value instanceof double[];
+  }
+
+  private boolean isVectorParameter(int index) throws SQLException {
+    return calcite.getParameterMetaData().getParameterType(index) == Types.ARRAY;
+  }
+
+  private static Object vector(int index, Object value) throws SQLException {
+    return QuiverSqlSession.vectorParameter(
+        value instanceof List<?> list ? list.toArray() : value, "parameter " + index);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.quiver.sql;
+
+import dev.quiver.sql.ddl.QuiverParserFactory;
+import dev.quiver.sql.prepare.CalciteBridge;
+import dev.quiver.sql.schema.QuiverSchema;
+import dev.quiver.sql.schema.SystemSchema;
+import dev.quiver.sql.type.VectorList;
+import dev.quiver.sql.type.VectorValues;
+import dev.quiver.storage.Engines;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.schema.SchemaPlus;
+
+/**
+ * One SQL session on a Quiver database: a Calcite connection whose schemas {@code public} and
+ * {@code sys} read the engine, and the engine handle it keeps open. This is the SQL layer's face
+ * towards the JDBC driver, which wraps {@link #connection()} for users.
+ */
+public final class QuiverSqlSession implements AutoCloseable {
+  private static final CalciteBridge CALCITE = new CalciteBridge();
+
+  private final Engines.Handle engine;
+  private final Connection connection;
+
+  private QuiverSqlSession(Engines.Handle engine, Connection connection) {
+    this.engine = engine;
+    this.connection = connection;
+  }
+
+  /** A session on an in-memory database; an empty name gives a private one. */
+  public static QuiverSqlSession memory(String name) throws SQLException {
+    return open(() -> Engines.memory(name));
+  }
+
+  /** A session on the database in a folder, created if missing. */
+  public static QuiverSqlSession file(Path directory) throws SQLException {
+    return open(() -> Engines.file(directory));
+  }
+
+  private static QuiverSqlSession open(java.util.function.Supplier<Engines.Handle> opener)
+      throws SQLException {
+    Engines.Handle handle;
+    try {
+      handle = opener.get();
+    } catch (RuntimeException e) {
+      throw SqlErrors.translate(e);
+    }
+    try {
+      Connection connection = CALCITE.open(calciteProperties());
+      SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
+      SchemaPlus schema = root.add(QuiverSchema.NAME, new QuiverSchema(handle.engine()));
+      // The catalog changes under the connection (other connections create tables): never cache.
+      schema.setCacheEnabled(false);
+      root.add(SystemSchema.NAME, new SystemSchema(handle.engine())).setCacheEnabled(false);
+      connection.setSchema(QuiverSchema.NAME);
+      return new QuiverSqlSession(handle, connection);
+    } catch (SQLException | RuntimeException e) {
+      handle.close();
+      throw SqlErrors.translate(e);
+    }
+  }
+
+  private static Properties calciteProperties() {
+    Properties p = new Properties();
+    p.setProperty("parserFactory", QuiverParserFactory.class.getName() + "#INSTANCE");
+    // PostgreSQL's identifier rules: unquoted names fold to lower case.
+    p.setProperty("unquotedCasing", "TO_LOWER");
+    p.setProperty("quotedCasing", "UNCHANGED");
+    p.setProperty("caseSensitive", "false");
+    return p;
+  }
+
+  /** The Calcite connection; the driver wraps it. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** Closes the connection and releases the engine (closing it if this was the last user). */
+  @Override
+  public void close() throws SQLException {
+    try {
+      connection.close();
+    } finally {
+      try {
+        engine.close();
+      } catch (RuntimeException e) {
+        throw SqlErrors.translate(e);
+      }
+    }
+  }
+
+  /** The translation of a failure into an SQLException with SQLState; see {@link SqlErrors}. */
+  public static SQLException translate(Throwable failure) {
+    return SqlErrors.translate(failure);
+  }
+
+  /**
+   * A vector parameter value in the form Calcite's generated code takes ({@code List<Float>}),
+   * from a {@code float[]}, {@code double[]}, list, {@link java.sql.Array} or {@code '[...]'}
+   * text; arrays from the caller are copied, so later changes to them do not reach stored rows.
+   */
+  public static Object vectorParameter(Object value, String what) throws SQLException {
+    try {
+      float[] v = VectorValues.toFloatArray(value, what);
+      if (v == null) {
+        return null;
+      }
+      return new VectorList(value instanceof float[] ? v.clone() : v);
+    } catch (RuntimeException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
+  /** A VECTOR column value as {@code float[]}, from whatever Calcite or Avatica hands out. */
+  public static float[] vectorResult(Object value) throws SQLException {
+    try {
+      return VectorValues.toFloatArray(value, "result");
+    } catch (RuntimeException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
+  /** The text form of a vector, {@code [1, 0.5]}. */
+  public static String formatVector(float[] vector) {
+    return VectorValues.format(vector);
+  }
+}

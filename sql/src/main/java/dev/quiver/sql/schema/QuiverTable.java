@@ -1,0 +1,207 @@
+package dev.quiver.sql.schema;
+
+import dev.quiver.sql.type.QuiverTypeFactory;
+import dev.quiver.sql.type.VectorList;
+import dev.quiver.storage.Engine;
+import dev.quiver.storage.catalog.ColumnDef;
+import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.table.Predicate;
+import dev.quiver.storage.table.Snapshot;
+import dev.quiver.storage.table.Table;
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.Queryable;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.prepare.Prepare;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableModify;
+import org.apache.calcite.rel.logical.LogicalTableModify;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.ModifiableTable;
+import org.apache.calcite.schema.ProjectableFilterableTable;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Schemas;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * One engine table as Calcite sees it: its row type, a scan with projection and filter pushed into
+ * storage, and the target of INSERT, UPSERT, UPDATE and DELETE (see {@code QuiverTableModify}).
+ *
+ * <p>It holds the table's name, not its storage object, and resolves the name when a statement
+ * runs, so a prepared statement follows a table that was dropped and created again.
+ */
+public final class QuiverTable extends AbstractTable
+    implements ProjectableFilterableTable, ModifiableTable {
+  private final Engine engine;
+  private final String name;
+
+  public QuiverTable(Engine engine, String name) {
+    this.engine = engine;
+    this.name = name;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The storage table, resolved now. */
+  public Table storage() {
+    return engine.table(name);
+  }
+
+  @Override
+  public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+    TableDef def = storage().def();
+    RelDataTypeFactory.Builder builder = typeFactory.builder();
+    for (ColumnDef column : def.columns()) {
+      builder.add(column.name(), sqlType(typeFactory, column));
+    }
+    return builder.build();
+  }
+
+  /** The Calcite type of a column. */
+  public static RelDataType sqlType(RelDataTypeFactory f, ColumnDef column) {
+    RelDataType type =
+        switch (column.type()) {
+          case BOOLEAN -> f.createSqlType(SqlTypeName.BOOLEAN);
+          case INTEGER -> f.createSqlType(SqlTypeName.INTEGER);
+          case BIGINT -> f.createSqlType(SqlTypeName.BIGINT);
+          case REAL -> f.createSqlType(SqlTypeName.REAL);
+          case DOUBLE -> f.createSqlType(SqlTypeName.DOUBLE);
+          case DECIMAL ->
+              f.createSqlType(SqlTypeName.DECIMAL, column.precision(), column.scale());
+          case VARCHAR ->
+              column.precision() >= 0
+                  ? f.createSqlType(SqlTypeName.VARCHAR, column.precision())
+                  : f.createSqlType(SqlTypeName.VARCHAR);
+          case DATE -> f.createSqlType(SqlTypeName.DATE);
+          // Millisecond precision: what the engine stores.
+          case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, 3);
+          case VECTOR -> QuiverTypeFactory.vectorType(f, column.dimension());
+        };
+    return f.createTypeWithNullability(type, column.nullable());
+  }
+
+  @Override
+  public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+    Table table = storage();
+    TableDef def = table.def();
+    Predicate predicate = FilterTranslator.translateAndRemove(filters, def, root);
+    int[] columns = projects != null ? projects : allColumns(def.columns().size());
+    return rows(table, predicate, columns);
+  }
+
+  /** The table's rows at the current snapshot, for callers that query it as a collection. */
+  @Override
+  public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
+    Table table = storage();
+    @SuppressWarnings("unchecked")
+    Queryable<T> rows =
+        (Queryable<T>)
+            rows(table, Predicate.ALWAYS, allColumns(table.def().columns().size())).asQueryable();
+    return rows;
+  }
+
+  @Override
+  public Type getElementType() {
+    return Object[].class;
+  }
+
+  @Override
+  public Expression getExpression(SchemaPlus schema, String tableName, Class clazz) {
+    return Schemas.tableExpression(schema, getElementType(), tableName, clazz);
+  }
+
+  private Enumerable<Object[]> rows(Table table, Predicate predicate, int[] columns) {
+    Snapshot snapshot = engine.snapshot();
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        Iterator<Object[]> rows = table.scan(snapshot, predicate);
+        return Linq4j.iterableEnumerator(() -> new ProjectingIterator(rows, columns));
+      }
+    };
+  }
+
+  /** A row as Calcite's generated code expects it: projected, vectors as {@link VectorList}. */
+  public static Object[] toCalciteRow(Object[] stored, int[] columns) {
+    Object[] out = new Object[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      Object v = stored[columns[i]];
+      out[i] = v instanceof float[] vector ? new VectorList(vector) : v;
+    }
+    return out;
+  }
+
+  private static int[] allColumns(int n) {
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  private record ProjectingIterator(Iterator<Object[]> rows, int[] columns)
+      implements Iterator<Object[]> {
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Object[] next() {
+      return toCalciteRow(rows.next(), columns);
+    }
+  }
+
+  @Override
+  public Collection<?> getModifiableCollection() {
+    // Writes go through QuiverTableModify into the engine, never through a Java collection.
+    return null;
+  }
+
+  @Override
+  public TableModify toModificationRel(
+      RelOptCluster cluster,
+      RelOptTable table,
+      Prepare.CatalogReader catalogReader,
+      RelNode child,
+      TableModify.Operation operation,
+      List<String> updateColumnList,
+      List<RexNode> sourceExpressionList,
+      boolean flattened) {
+    return LogicalTableModify.create(
+        table,
+        catalogReader,
+        child,
+        operation,
+        updateColumnList,
+        sourceExpressionList,
+        flattened);
+  }
+
+  @Override
+  public <C> C unwrap(Class<C> aClass) {
+    if (aClass.isInstance(this)) {
+      return aClass.cast(this);
+    }
+    return super.unwrap(aClass);
+  }
+}

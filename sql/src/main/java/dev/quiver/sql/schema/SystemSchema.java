@@ -1,0 +1,238 @@
+package dev.quiver.sql.schema;
+
+import dev.quiver.storage.Engine;
+import dev.quiver.storage.catalog.ColumnDef;
+import dev.quiver.storage.catalog.ColumnType;
+import dev.quiver.storage.catalog.IndexDef;
+import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.table.Snapshot;
+import dev.quiver.storage.table.Table;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.ScannableTable;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * The schema {@code sys}: read-only tables whose rows describe the engine (SPEC section 3). Rows are
+ * computed from the catalog when a query scans them.
+ */
+public final class SystemSchema extends AbstractSchema {
+  /** The schema's name. */
+  public static final String NAME = "sys";
+
+  private static final List<Column> TABLES_COLUMNS =
+      List.of(
+          col("table_name", SqlTypeName.VARCHAR),
+          col("primary_key", SqlTypeName.VARCHAR),
+          col("column_count", SqlTypeName.INTEGER),
+          col("row_count", SqlTypeName.BIGINT),
+          col("options", SqlTypeName.VARCHAR));
+
+  private static final List<Column> COLUMNS_COLUMNS =
+      List.of(
+          col("table_schema", SqlTypeName.VARCHAR),
+          col("table_name", SqlTypeName.VARCHAR),
+          col("column_name", SqlTypeName.VARCHAR),
+          col("ordinal_position", SqlTypeName.INTEGER),
+          col("type_name", SqlTypeName.VARCHAR),
+          col("data_type", SqlTypeName.INTEGER),
+          col("column_size", SqlTypeName.INTEGER),
+          col("decimal_digits", SqlTypeName.INTEGER),
+          col("is_nullable", SqlTypeName.BOOLEAN),
+          col("is_primary_key", SqlTypeName.BOOLEAN));
+
+  private static final List<Column> INDEXES_COLUMNS =
+      List.of(
+          col("index_name", SqlTypeName.VARCHAR),
+          col("table_name", SqlTypeName.VARCHAR),
+          col("column_name", SqlTypeName.VARCHAR),
+          col("method", SqlTypeName.VARCHAR),
+          col("metric", SqlTypeName.VARCHAR),
+          col("options", SqlTypeName.VARCHAR),
+          col("state", SqlTypeName.VARCHAR));
+
+  /** The system tables and their columns, in the order sys.columns lists them. */
+  private static final Map<String, List<Column>> SYSTEM_TABLES =
+      new java.util.TreeMap<>(
+          Map.of("tables", TABLES_COLUMNS, "columns", COLUMNS_COLUMNS, "indexes", INDEXES_COLUMNS));
+
+  private final Map<String, org.apache.calcite.schema.Table> tables;
+
+  public SystemSchema(Engine engine) {
+    this.tables =
+        Map.of(
+            "tables", new SystemTable(TABLES_COLUMNS, () -> tableRows(engine)),
+            "columns", new SystemTable(COLUMNS_COLUMNS, () -> columnRows(engine)),
+            "indexes", new SystemTable(INDEXES_COLUMNS, () -> indexRows(engine)));
+  }
+
+  @Override
+  protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
+    return tables;
+  }
+
+  private static List<Object[]> tableRows(Engine engine) {
+    Snapshot snapshot = engine.snapshot();
+    List<Object[]> rows = new ArrayList<>();
+    for (String name : engine.tableNames()) {
+      engine
+          .findTable(name)
+          .ifPresent(
+              table -> {
+                TableDef def = table.def();
+                rows.add(
+                    new Object[] {
+                      def.name(),
+                      def.hasPrimaryKey() ? def.column(def.primaryKey()).name() : null,
+                      def.columns().size(),
+                      table.rowCount(snapshot),
+                      format(def.options())
+                    });
+              });
+    }
+    return rows;
+  }
+
+  private static List<Object[]> columnRows(Engine engine) {
+    List<Object[]> rows = new ArrayList<>();
+    for (String name : engine.tableNames()) {
+      engine
+          .findTable(name)
+          .map(Table::def)
+          .ifPresent(
+              def -> {
+                for (int i = 0; i < def.columns().size(); i++) {
+                  ColumnDef c = def.column(i);
+                  rows.add(
+                      new Object[] {
+                        QuiverSchema.NAME,
+                        def.name(),
+                        c.name(),
+                        i + 1,
+                        c.typeName(),
+                        jdbcType(c),
+                        columnSize(c),
+                        c.type() == ColumnType.DECIMAL ? c.scale() : null,
+                        c.nullable(),
+                        i == def.primaryKey()
+                      });
+                }
+              });
+    }
+    SYSTEM_TABLES.forEach(
+        (table, columns) -> {
+          for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            rows.add(
+                new Object[] {
+                  NAME,
+                  table,
+                  c.name(),
+                  i + 1,
+                  c.type().getName(),
+                  c.type().getJdbcOrdinal(),
+                  null,
+                  null,
+                  true,
+                  false
+                });
+          }
+        });
+    return rows;
+  }
+
+  private static List<Object[]> indexRows(Engine engine) {
+    List<Object[]> rows = new ArrayList<>();
+    for (IndexDef index : engine.indexes()) {
+      rows.add(
+          new Object[] {
+            index.name(),
+            index.table(),
+            index.column(),
+            index.method().name(),
+            index.metric().optionName(),
+            format(index.options()),
+            // Index structures are built by the segment store; until then searches are exact.
+            "DEFINED"
+          });
+    }
+    return rows;
+  }
+
+  /** The {@link Types} constant JDBC reports for a column. */
+  public static int jdbcType(ColumnDef column) {
+    return switch (column.type()) {
+      case BOOLEAN -> Types.BOOLEAN;
+      case INTEGER -> Types.INTEGER;
+      case BIGINT -> Types.BIGINT;
+      case REAL -> Types.REAL;
+      case DOUBLE -> Types.DOUBLE;
+      case DECIMAL -> Types.DECIMAL;
+      case VARCHAR -> Types.VARCHAR;
+      case DATE -> Types.DATE;
+      case TIMESTAMP -> Types.TIMESTAMP;
+      case VECTOR -> Types.ARRAY;
+    };
+  }
+
+  private static Integer columnSize(ColumnDef column) {
+    return switch (column.type()) {
+      case VECTOR -> column.dimension();
+      case VARCHAR, DECIMAL -> column.precision() >= 0 ? column.precision() : null;
+      case INTEGER -> 10;
+      case BIGINT -> 19;
+      case REAL -> 7;
+      case DOUBLE -> 15;
+      case BOOLEAN -> 1;
+      case DATE -> 10;
+      case TIMESTAMP -> 23;
+    };
+  }
+
+  private static String format(Map<String, String> options) {
+    return new java.util.TreeMap<>(options)
+        .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  private record Column(String name, SqlTypeName type) {}
+
+  private static Column col(String name, SqlTypeName type) {
+    return new Column(name, type);
+  }
+
+  /** A system table: fixed columns, rows computed per scan. */
+  private static final class SystemTable extends AbstractTable implements ScannableTable {
+    private final List<Column> columns;
+    private final java.util.function.Supplier<List<Object[]>> rows;
+
+    SystemTable(List<Column> columns, java.util.function.Supplier<List<Object[]>> rows) {
+      this.columns = columns;
+      this.rows = rows;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+      RelDataTypeFactory.Builder builder = typeFactory.builder();
+      Function<SqlTypeName, RelDataType> nullable =
+          t -> typeFactory.createTypeWithNullability(typeFactory.createSqlType(t), true);
+      columns.forEach(c -> builder.add(c.name(), nullable.apply(c.type())));
+      return builder.build();
+    }
+
+    @Override
+    public Enumerable<Object[]> scan(DataContext root) {
+      return Linq4j.asEnumerable(rows.get());
+    }
+  }
+}

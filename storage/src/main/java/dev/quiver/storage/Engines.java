@@ -1,0 +1,90 @@
+package dev.quiver.storage;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The engines open in this JVM, shared by the connections that name the same database: a named
+ * in-memory database or a folder. An engine closes when its last handle closes.
+ */
+public final class Engines {
+  private static final Map<String, Shared> OPEN = new HashMap<>();
+
+  private Engines() {}
+
+  /** A handle on an in-memory database; a null or empty name gives a private one. */
+  public static Handle memory(String name) {
+    if (name == null || name.isEmpty()) {
+      return new Handle(null, Engine.inMemory());
+    }
+    return acquire("mem:" + name, Engine::inMemory);
+  }
+
+  /** A handle on the database in a folder, opened (or created) on first use. */
+  public static Handle file(Path directory) {
+    Path normalized = directory.toAbsolutePath().normalize();
+    return acquire("file:" + normalized, () -> Engine.open(normalized));
+  }
+
+  private static synchronized Handle acquire(String key, java.util.function.Supplier<Engine> open) {
+    Shared shared = OPEN.get(key);
+    if (shared == null) {
+      shared = new Shared(open.get());
+      OPEN.put(key, shared);
+    }
+    shared.references++;
+    return new Handle(key, shared.engine);
+  }
+
+  private static synchronized void release(String key, Engine engine) {
+    Shared shared = OPEN.get(key);
+    if (shared == null || shared.engine != engine) {
+      return;
+    }
+    if (--shared.references == 0) {
+      OPEN.remove(key);
+      engine.close();
+    }
+  }
+
+  private static final class Shared {
+    final Engine engine;
+    int references;
+
+    Shared(Engine engine) {
+      this.engine = engine;
+    }
+  }
+
+  /** One user's reference to a shared engine; closing it releases the reference once. */
+  public static final class Handle implements AutoCloseable {
+    private final String key;
+    private final Engine engine;
+    private boolean closed;
+
+    private Handle(String key, Engine engine) {
+      this.key = key;
+      this.engine = engine;
+    }
+
+    public Engine engine() {
+      return engine;
+    }
+
+    @Override
+    public void close() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+      }
+      if (key == null) {
+        engine.close();
+      } else {
+        release(key, engine);
+      }
+    }
+  }
+}

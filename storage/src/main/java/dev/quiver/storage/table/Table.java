@@ -1,0 +1,359 @@
+package dev.quiver.storage.table;
+
+import dev.quiver.storage.ErrorCode;
+import dev.quiver.storage.QuiverException;
+import dev.quiver.storage.catalog.ColumnDef;
+import dev.quiver.storage.catalog.ColumnType;
+import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.vector.Vectors;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * The rows of one table, multi-versioned: every row version carries the timestamp of the batch that
+ * wrote it and of the batch that deleted it, so a reader at a {@link Snapshot} sees exactly the
+ * batches committed before it, without locks, while writers go on.
+ *
+ * <p>This is the engine's in-memory row store; segments on disk replace it (issue 3) behind the same
+ * methods. Rows returned by scans and searches are the stored arrays: callers must not modify them.
+ */
+public final class Table {
+  private final TableDef def;
+  private final Timeline timeline;
+  private final RowLog rows = new RowLog();
+  // Guarded by the timeline's commit lock, which every writer holds.
+  private final Map<Object, StoredRow> liveByKey = new HashMap<>();
+  private long nextRowId;
+  private volatile boolean dropped;
+
+  public Table(TableDef def, Timeline timeline) {
+    this.def = def;
+    this.timeline = timeline;
+  }
+
+  public TableDef def() {
+    return def;
+  }
+
+  public String name() {
+    return def.name();
+  }
+
+  /** Marks the table dropped: later writes fail, running reads finish on their snapshot. */
+  public void markDropped() {
+    dropped = true;
+  }
+
+  /**
+   * Commits a batch atomically: every row is checked (types, NOT NULL, vector dimension and
+   * finiteness, duplicate keys) before anything is applied, and the whole batch becomes visible at
+   * one timestamp.
+   */
+  public WriteResult apply(WriteBatch batch) {
+    if (dropped) {
+      throw new QuiverException(ErrorCode.TABLE_NOT_FOUND, "table " + name() + " was dropped");
+    }
+    List<Object[]> deletes = conformAll(batch.deletes());
+    List<Object[]> inserts = conformAll(batch.inserts());
+    List<Object[]> upserts = conformAll(batch.upserts());
+    List<Object[]> updateOld = new ArrayList<>();
+    List<Object[]> updateNew = new ArrayList<>();
+    for (Object[][] update : batch.updates()) {
+      updateOld.add(conform(update[0]));
+      updateNew.add(conform(update[1]));
+    }
+
+    long ts = timeline.begin();
+    boolean published = false;
+    try {
+      Set<StoredRow> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+      RowMatcher matcher = new RowMatcher(removed);
+      long deleted = 0;
+      for (Object[] old : deletes) {
+        if (matcher.remove(old)) {
+          deleted++;
+        }
+      }
+      List<Object[]> appended = new ArrayList<>(inserts.size() + upserts.size() + updateNew.size());
+      for (int i = 0; i < updateOld.size(); i++) {
+        if (matcher.remove(updateOld.get(i))) {
+          deleted++;
+          appended.add(updateNew.get(i));
+        }
+      }
+      // Keys written by this batch, to find duplicates within it; position in `appended`.
+      Map<Object, Integer> batchKeys = new HashMap<>();
+      if (def.hasPrimaryKey()) {
+        for (int i = 0; i < appended.size(); i++) {
+          checkNewKey(appended.get(i), removed, batchKeys, i);
+        }
+        for (Object[] row : inserts) {
+          checkNewKey(row, removed, batchKeys, appended.size());
+          appended.add(row);
+        }
+        for (Object[] row : upserts) {
+          Object key = row[def.primaryKey()];
+          Integer earlier = batchKeys.get(key);
+          if (earlier != null) {
+            appended.set(earlier, row);
+            continue;
+          }
+          StoredRow existing = liveByKey.get(key);
+          if (existing != null) {
+            removed.add(existing);
+          }
+          batchKeys.put(key, appended.size());
+          appended.add(row);
+        }
+      } else {
+        appended.addAll(inserts);
+        appended.addAll(upserts);
+      }
+
+      for (StoredRow row : removed) {
+        row.deleteTs = ts;
+        if (def.hasPrimaryKey()) {
+          liveByKey.remove(row.values[def.primaryKey()], row);
+        }
+      }
+      for (Object[] values : appended) {
+        StoredRow row = new StoredRow(nextRowId++, ts, values);
+        rows.append(row);
+        if (def.hasPrimaryKey()) {
+          liveByKey.put(values[def.primaryKey()], row);
+        }
+      }
+      timeline.publish(ts);
+      published = true;
+      return new WriteResult(ts, appended.size(), deleted);
+    } finally {
+      if (!published) {
+        timeline.abort();
+      }
+    }
+  }
+
+  /** The rows visible at a snapshot that pass a filter, in insertion order. */
+  public Iterator<Object[]> scan(Snapshot snapshot, Predicate filter) {
+    long t = snapshot.timestamp();
+    int end = rows.size();
+    return new Iterator<>() {
+      private int next = 0;
+      private Object[] pending = advance();
+
+      private Object[] advance() {
+        while (next < end) {
+          StoredRow row = rows.get(next++);
+          if (row.visibleAt(t) && filter.test(row.values)) {
+            return row.values;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return pending != null;
+      }
+
+      @Override
+      public Object[] next() {
+        if (pending == null) {
+          throw new NoSuchElementException();
+        }
+        Object[] result = pending;
+        pending = advance();
+        return result;
+      }
+    };
+  }
+
+  /** The number of rows visible at a snapshot. */
+  public long rowCount(Snapshot snapshot) {
+    long count = 0;
+    for (Iterator<Object[]> it = scan(snapshot, Predicate.ALWAYS); it.hasNext(); it.next()) {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * The k rows nearest to the query among those visible at the snapshot that pass the filter,
+   * nearest first; rows whose vector is NULL are skipped. Exact: every candidate is compared.
+   */
+  public List<SearchHit> search(Snapshot snapshot, VectorSearch request) {
+    ColumnDef column = def.column(request.column());
+    if (column.type() != ColumnType.VECTOR) {
+      throw new QuiverException(
+          ErrorCode.INVALID_VALUE, "column " + column.name() + " is not a VECTOR column");
+    }
+    Vectors.checkDimension(
+        request.query(), column.dimension(), "search on column " + column.name());
+    if (request.k() <= 0) {
+      return List.of();
+    }
+    // Nearness as one number where smaller is nearer; NaN (a zero vector under cosine) is farthest.
+    boolean higher = request.metric().higherIsCloser();
+    Comparator<SearchHit> nearestFirst =
+        Comparator.comparingDouble((SearchHit h) -> rank(h.distance(), higher));
+    PriorityQueue<SearchHit> heap = new PriorityQueue<>(request.k() + 1, nearestFirst.reversed());
+    for (Iterator<Object[]> it = scan(snapshot, request.filter()); it.hasNext(); ) {
+      Object[] row = it.next();
+      float[] vector = (float[]) row[request.column()];
+      if (vector == null) {
+        continue;
+      }
+      SearchHit hit = new SearchHit(row, request.metric().distance(request.query(), vector));
+      if (heap.size() < request.k()) {
+        heap.add(hit);
+      } else if (nearestFirst.compare(hit, heap.peek()) < 0) {
+        heap.poll();
+        heap.add(hit);
+      }
+    }
+    List<SearchHit> result = new ArrayList<>(heap);
+    result.sort(nearestFirst);
+    return result;
+  }
+
+  private static double rank(double distance, boolean higherIsCloser) {
+    if (Double.isNaN(distance)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return higherIsCloser ? -distance : distance;
+  }
+
+  /** Adds a row recovered from disk with its original timestamp (used while opening only). */
+  public void restore(Object[] values, long insertTs) {
+    StoredRow row = new StoredRow(nextRowId++, insertTs, conform(values));
+    rows.append(row);
+    if (def.hasPrimaryKey()) {
+      liveByKey.put(row.values[def.primaryKey()], row);
+    }
+  }
+
+  /** Visits every row visible at a snapshot with its insert timestamp (for persistence). */
+  public void forEachVisible(Snapshot snapshot, RowVisitor visitor) {
+    long t = snapshot.timestamp();
+    int end = rows.size();
+    for (int i = 0; i < end; i++) {
+      StoredRow row = rows.get(i);
+      if (row.visibleAt(t)) {
+        visitor.visit(row.values, row.insertTs);
+      }
+    }
+  }
+
+  /** A callback over stored rows. */
+  @FunctionalInterface
+  public interface RowVisitor {
+    void visit(Object[] values, long insertTs);
+  }
+
+  private void checkNewKey(
+      Object[] row, Set<StoredRow> removed, Map<Object, Integer> batchKeys, int position) {
+    Object key = row[def.primaryKey()];
+    StoredRow existing = liveByKey.get(key);
+    if ((existing != null && !removed.contains(existing)) || batchKeys.containsKey(key)) {
+      throw new QuiverException(
+          ErrorCode.DUPLICATE_KEY,
+          "duplicate key value violates primary key of table "
+              + name()
+              + ": "
+              + def.column(def.primaryKey()).name()
+              + " = "
+              + Values.literal(key)
+              + " already exists; use UPSERT INTO to replace the row");
+    }
+    batchKeys.put(key, position);
+  }
+
+  private List<Object[]> conformAll(List<Object[]> input) {
+    List<Object[]> out = new ArrayList<>(input.size());
+    for (Object[] row : input) {
+      out.add(conform(row));
+    }
+    return out;
+  }
+
+  private Object[] conform(Object[] row) {
+    List<ColumnDef> columns = def.columns();
+    if (row.length != columns.size()) {
+      throw new QuiverException(
+          ErrorCode.INVALID_VALUE,
+          "table " + name() + " has " + columns.size() + " columns but the row has " + row.length);
+    }
+    Object[] out = new Object[row.length];
+    for (int i = 0; i < row.length; i++) {
+      out[i] = Values.conform(columns.get(i), row[i]);
+    }
+    return out;
+  }
+
+  /**
+   * Finds the stored row a delete or update refers to: by primary key, or for a table without one
+   * by equal values, one stored row per request so that deleting k equal rows removes exactly k.
+   */
+  private final class RowMatcher {
+    private final Set<StoredRow> removed;
+    private Map<RowValues, ArrayDeque<StoredRow>> liveByValue;
+
+    RowMatcher(Set<StoredRow> removed) {
+      this.removed = removed;
+    }
+
+    boolean remove(Object[] oldRow) {
+      StoredRow row;
+      if (def.hasPrimaryKey()) {
+        row = liveByKey.get(oldRow[def.primaryKey()]);
+      } else {
+        ArrayDeque<StoredRow> candidates = byValue().get(new RowValues(oldRow));
+        row = candidates == null ? null : candidates.poll();
+      }
+      if (row == null || removed.contains(row)) {
+        return false;
+      }
+      removed.add(row);
+      return true;
+    }
+
+    private Map<RowValues, ArrayDeque<StoredRow>> byValue() {
+      if (liveByValue == null) {
+        liveByValue = new LinkedHashMap<>();
+        int end = rows.size();
+        for (int i = 0; i < end; i++) {
+          StoredRow row = rows.get(i);
+          if (row.isLive()) {
+            liveByValue.computeIfAbsent(new RowValues(row.values), v -> new ArrayDeque<>()).add(row);
+          }
+        }
+      }
+      return liveByValue;
+    }
+  }
+
+  /** Row values with deep equality, so rows holding vectors compare by content. */
+  private record RowValues(Object[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RowValues other && Arrays.deepEquals(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.deepHashCode(values);
+    }
+  }
+}

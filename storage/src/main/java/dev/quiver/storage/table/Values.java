@@ -1,0 +1,162 @@
+package dev.quiver.storage.table;
+
+import dev.quiver.storage.ErrorCode;
+import dev.quiver.storage.QuiverException;
+import dev.quiver.storage.catalog.ColumnDef;
+import dev.quiver.storage.vector.Vectors;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Checks and comparisons of values in the engine's representation of each column type. */
+public final class Values {
+  private Values() {}
+
+  /**
+   * Checks a value for a column and returns it in the column's representation: numbers are
+   * narrowed or widened when no digits are lost, vectors are checked for dimension and finiteness.
+   */
+  public static Object conform(ColumnDef column, Object value) {
+    if (value == null) {
+      if (!column.nullable()) {
+        throw new QuiverException(
+            ErrorCode.NOT_NULL_VIOLATION,
+            "column " + column.name() + " is NOT NULL but the value is NULL");
+      }
+      return null;
+    }
+    return switch (column.type()) {
+      case BOOLEAN -> as(column, value, Boolean.class);
+      case INTEGER -> {
+        long v = wholeNumber(column, value);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+          throw outOfRange(column, value);
+        }
+        yield (int) v;
+      }
+      case BIGINT -> wholeNumber(column, value);
+      case REAL -> (float) number(column, value).doubleValue();
+      case DOUBLE -> number(column, value).doubleValue();
+      case DECIMAL -> {
+        BigDecimal d = value instanceof BigDecimal b ? b : new BigDecimal(number(column, value).toString());
+        yield column.precision() >= 0 ? d.setScale(column.scale(), RoundingMode.HALF_UP) : d;
+      }
+      case VARCHAR -> {
+        String s = as(column, value, String.class);
+        if (column.precision() >= 0 && s.length() > column.precision()) {
+          throw new QuiverException(
+              ErrorCode.INVALID_VALUE,
+              "column "
+                  + column.name()
+                  + " is "
+                  + column.typeName()
+                  + " but the value has "
+                  + s.length()
+                  + " characters: '"
+                  + (s.length() > 40 ? s.substring(0, 37) + "..." : s)
+                  + "'");
+        }
+        yield s;
+      }
+      case DATE -> (int) wholeNumber(column, value);
+      case TIMESTAMP -> wholeNumber(column, value);
+      case VECTOR -> {
+        float[] v = as(column, value, float[].class);
+        String what = "column " + column.name();
+        Vectors.checkDimension(v, column.dimension(), what);
+        Vectors.checkFinite(v, what);
+        yield v;
+      }
+    };
+  }
+
+  /**
+   * Compares two non-null values of comparable types; numbers of different classes by value.
+   *
+   * @throws QuiverException if the values cannot be compared (e.g. a vector)
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static int compare(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      if (isIntegral(x) && isIntegral(y)) {
+        return Long.compare(x.longValue(), y.longValue());
+      }
+      if (x instanceof BigDecimal || y instanceof BigDecimal) {
+        return decimal(x).compareTo(decimal(y));
+      }
+      return Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
+      return ca.compareTo(b);
+    }
+    throw new QuiverException(
+        ErrorCode.INVALID_VALUE,
+        "cannot compare " + literal(a) + " with " + literal(b));
+  }
+
+  /** A value as an SQL literal, for messages and EXPLAIN. */
+  public static String literal(Object value) {
+    if (value == null) {
+      return "NULL";
+    }
+    if (value instanceof String s) {
+      return "'" + s.replace("'", "''") + "'";
+    }
+    if (value instanceof float[] v) {
+      return "'" + Vectors.abbreviate(v) + "'";
+    }
+    return value.toString();
+  }
+
+  private static boolean isIntegral(Number n) {
+    return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte;
+  }
+
+  private static BigDecimal decimal(Number n) {
+    if (n instanceof BigDecimal b) {
+      return b;
+    }
+    if (isIntegral(n)) {
+      return BigDecimal.valueOf(n.longValue());
+    }
+    return new BigDecimal(n.toString());
+  }
+
+  private static long wholeNumber(ColumnDef column, Object value) {
+    Number n = number(column, value);
+    if (isIntegral(n)) {
+      return n.longValue();
+    }
+    BigDecimal d = decimal(n);
+    try {
+      return d.longValueExact();
+    } catch (ArithmeticException e) {
+      throw outOfRange(column, value);
+    }
+  }
+
+  private static Number number(ColumnDef column, Object value) {
+    return as(column, value, Number.class);
+  }
+
+  private static <T> T as(ColumnDef column, Object value, Class<T> type) {
+    if (!type.isInstance(value)) {
+      throw new QuiverException(
+          ErrorCode.INVALID_VALUE,
+          "column "
+              + column.name()
+              + " is "
+              + column.typeName()
+              + " but the value "
+              + literal(value)
+              + " is of type "
+              + value.getClass().getSimpleName());
+    }
+    return type.cast(value);
+  }
+
+  private static QuiverException outOfRange(ColumnDef column, Object value) {
+    return new QuiverException(
+        ErrorCode.INVALID_VALUE,
+        "value " + literal(value) + " does not fit column " + column.name() + " of type " + column.typeName());
+  }
+}
