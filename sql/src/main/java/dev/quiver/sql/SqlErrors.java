@@ -10,7 +10,8 @@ import org.apache.calcite.sql.parser.SqlParseException;
  * The translation of every failure inside the SQL layer into an {@link SQLException} with a
  * SQLState: engine errors keep their {@link dev.quiver.storage.ErrorCode}, parse errors are 42601,
  * validation errors get the state of their kind (unknown table 42P01, unknown column 42703, no such
- * function 42883, type mismatch 42804), and anything unexpected is XX000.
+ * function 42883, type mismatch 42804), bad numbers in values are 22P02 and 22003, and anything
+ * unexpected is XX000.
  */
 public final class SqlErrors {
   private SqlErrors() {}
@@ -20,6 +21,7 @@ public final class SqlErrors {
   // Matched against Calcite's validator messages, first match wins.
   private static final List<Rule> VALIDATION_RULES =
       List.of(
+          new Rule("does not allow NULLs", "23502"),
           new Rule("Column '", "42703"),
           new Rule("Unknown target column", "42703"),
           new Rule("Table '", "42P01"),
@@ -51,6 +53,17 @@ public final class SqlErrors {
     }
     if (failure instanceof SQLException s && s.getSQLState() != null) {
       return s;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      // Raised by Calcite's generated code while converting or computing values.
+      if (t instanceof NumberFormatException n) {
+        return new SQLException("invalid number: " + n.getMessage(), "22P02", failure);
+      }
+      if (t instanceof ArithmeticException a) {
+        String message = String.valueOf(a.getMessage());
+        String state = message.contains("by zero") ? "22012" : "22003";
+        return new SQLException("arithmetic error: " + message, state, failure);
+      }
     }
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {

@@ -16,6 +16,10 @@ public enum ErrorCode {
   MALFORMED_VECTOR("22P02"),
   /** A value that does not fit its column, e.g. text into an INTEGER column. */
   INVALID_VALUE("22023"),
+  /** Text longer than its VARCHAR(n) column allows. */
+  VALUE_TOO_LONG("22001"),
+  /** A number outside its column's range, e.g. 3000000000 into INTEGER. */
+  NUMERIC_OUT_OF_RANGE("22003"),
   /** NULL into a NOT NULL column or the primary key. */
   NOT_NULL_VIOLATION("23502"),
   /** INSERT of a primary key that already exists. */

@@ -67,6 +67,15 @@ public final class VectorOperatorTable implements SqlOperatorTable {
 
   private VectorOperatorTable() {}
 
+  /**
+   * Whether an operator is one of the distance functions, resolved or still unresolved (as the
+   * parser leaves function calls and pgvector's operators).
+   */
+  public static boolean isDistance(SqlOperator operator) {
+    SqlUserDefinedFunction f = BY_NAME.get(operator.getName().toUpperCase(Locale.ROOT));
+    return f != null && f != TO_VECTOR && f != VECTOR_DIMS;
+  }
+
   @Override
   public void lookupOperatorOverloads(
       SqlIdentifier opName,

@@ -124,7 +124,7 @@ public final class QuiverPrepare extends CalcitePrepareImpl {
           this, validator, catalogReader, cluster, convertletTable, config) {
         @Override
         protected RelNode convertInsert(SqlInsert call) {
-          RelNode rel = super.convertInsert(call);
+          RelNode rel = ValuesLiterals.retype(super.convertInsert(call));
           if (call.isUpsert() && rel instanceof LogicalTableModify insert) {
             return QuiverUpsert.of(insert);
           }

@@ -22,9 +22,10 @@ import org.apache.calcite.sql.SqlUpdate;
 import org.apache.calcite.sql.validate.SqlValidatorTable;
 
 /**
- * Calcite's validator, plus one rewrite before validation: a string literal written where a VECTOR
- * column takes a value ({@code INSERT ... VALUES ('[0.1, 0.2]')}, {@code UPDATE ... SET v = '[...]'})
- * becomes {@code TO_VECTOR('[...]')}, as PostgreSQL casts an unknown literal to its target's type.
+ * Calcite's validator, plus rewrites before validation: a string literal written where a VECTOR
+ * value goes ({@code INSERT ... VALUES ('[0.1, 0.2]')}, {@code UPDATE ... SET v = '[...]'}, an
+ * argument of a distance function) becomes {@code TO_VECTOR('[...]')}, as PostgreSQL casts an
+ * unknown literal to its target's type; and parameters inside ORDER BY get their types.
  */
 final class QuiverValidator extends CalciteSqlValidator {
   QuiverValidator(
@@ -41,6 +42,15 @@ final class QuiverValidator extends CalciteSqlValidator {
       rewriteInsert(insert);
     } else if (node instanceof SqlUpdate update) {
       rewriteUpdate(update);
+    } else if (node instanceof SqlBasicCall call
+        && VectorOperatorTable.isDistance(call.getOperator())) {
+      // A literal argument becomes a typed vector, so a dimension mismatch with the column is
+      // reported when the statement is prepared rather than when its first row is read.
+      for (int i = 0; i < call.operandCount(); i++) {
+        if (call.operand(i) instanceof SqlCharStringLiteral) {
+          call.setOperand(i, toVector(call.operand(i)));
+        }
+      }
     }
     return super.performUnconditionalRewrites(node, underFrom);
   }

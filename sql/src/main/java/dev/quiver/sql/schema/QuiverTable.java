@@ -87,10 +87,9 @@ public final class QuiverTable extends AbstractTable
           case DOUBLE -> f.createSqlType(SqlTypeName.DOUBLE);
           case DECIMAL ->
               f.createSqlType(SqlTypeName.DECIMAL, column.precision(), column.scale());
-          case VARCHAR ->
-              column.precision() >= 0
-                  ? f.createSqlType(SqlTypeName.VARCHAR, column.precision())
-                  : f.createSqlType(SqlTypeName.VARCHAR);
+          // Unbounded to Calcite, which would silently truncate a longer value on INSERT; the
+          // engine checks VARCHAR(n) and rejects it, as PostgreSQL does.
+          case VARCHAR -> f.createSqlType(SqlTypeName.VARCHAR);
           case DATE -> f.createSqlType(SqlTypeName.DATE);
           // Millisecond precision: what the engine stores.
           case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, 3);

@@ -38,13 +38,20 @@ public final class Values {
       case DOUBLE -> number(column, value).doubleValue();
       case DECIMAL -> {
         BigDecimal d = value instanceof BigDecimal b ? b : new BigDecimal(number(column, value).toString());
-        yield column.precision() >= 0 ? d.setScale(column.scale(), RoundingMode.HALF_UP) : d;
+        if (column.precision() < 0) {
+          yield d;
+        }
+        BigDecimal scaled = d.setScale(column.scale(), RoundingMode.HALF_UP);
+        if (scaled.precision() - scaled.scale() > column.precision() - column.scale()) {
+          throw outOfRange(column, value);
+        }
+        yield scaled;
       }
       case VARCHAR -> {
         String s = as(column, value, String.class);
         if (column.precision() >= 0 && s.length() > column.precision()) {
           throw new QuiverException(
-              ErrorCode.INVALID_VALUE,
+              ErrorCode.VALUE_TOO_LONG,
               "column "
                   + column.name()
                   + " is "
@@ -156,7 +163,7 @@ public final class Values {
 
   private static QuiverException outOfRange(ColumnDef column, Object value) {
     return new QuiverException(
-        ErrorCode.INVALID_VALUE,
+        ErrorCode.NUMERIC_OUT_OF_RANGE,
         "value " + literal(value) + " does not fit column " + column.name() + " of type " + column.typeName());
   }
 }

@@ -1,0 +1,59 @@
+package dev.quiver.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jdbc:quiver:file:} databases keep their tables, rows and indexes across connections. */
+class FileDatabaseTest {
+  @TempDir Path folder;
+
+  @Test
+  void tablesRowsAndIndexesSurviveClosingTheLastConnection() throws SQLException {
+    String url = "jdbc:quiver:file:" + folder.resolve("db") + ";sync=commit";
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE docs (id BIGINT PRIMARY KEY, title VARCHAR, embedding VECTOR(2))");
+      s.execute("CREATE INDEX docs_hnsw ON docs USING HNSW (embedding) WITH (metric = 'cosine')");
+      s.executeUpdate("INSERT INTO docs VALUES (1, 'one', '[1, 0]'), (2, 'two', '[0, 1]')");
+      s.executeUpdate("DELETE FROM docs WHERE id = 2");
+    }
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, title, embedding FROM docs")) {
+      assertTrue(rs.next());
+      assertEquals(1, rs.getLong(1));
+      assertEquals("one", rs.getString(2));
+      assertArrayEquals(new float[] {1, 0}, (float[]) rs.getObject(3));
+      assertTrue(!rs.next());
+      try (ResultSet idx = s.executeQuery("SELECT index_name, metric FROM sys.indexes")) {
+        assertTrue(idx.next());
+        assertEquals("docs_hnsw", idx.getString(1));
+        assertEquals("cosine", idx.getString(2));
+      }
+    }
+  }
+
+  @Test
+  void connectionsOfOneJvmShareTheOpenDatabase() throws SQLException {
+    String url = "jdbc:quiver:file:" + folder.resolve("shared");
+    try (Connection a = DriverManager.getConnection(url);
+        Connection b = DriverManager.getConnection(url)) {
+      a.createStatement().execute("CREATE TABLE t (id INTEGER)");
+      a.createStatement().executeUpdate("INSERT INTO t VALUES (7)");
+      try (ResultSet rs = b.createStatement().executeQuery("SELECT id FROM t")) {
+        assertTrue(rs.next());
+        assertEquals(7, rs.getInt(1));
+      }
+    }
+  }
+}
