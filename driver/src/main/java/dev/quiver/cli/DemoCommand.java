@@ -31,7 +31,8 @@ public final class DemoCommand {
   static final String DROP_TABLE = "DROP TABLE IF EXISTS docs";
   static final String CREATE_TABLE = "CREATE TABLE docs (id BIGINT PRIMARY KEY, category VARCHAR,"
       + " title VARCHAR, embedding VECTOR(" + DIMENSIONS + ") NOT NULL)";
-  static final String INSERT = "INSERT INTO docs (id, category, title, embedding) VALUES (?, ?, ?, ?)";
+  static final String INSERT =
+      "INSERT INTO docs (id, category, title, embedding) VALUES (?, ?, ?, ?)";
   static final String NEAREST = "SELECT id, category, title, COSINE_DISTANCE(embedding, ?) AS d"
       + " FROM docs ORDER BY d LIMIT 5";
   static final String NEAREST_IN_CATEGORY = "SELECT id, category, title,"

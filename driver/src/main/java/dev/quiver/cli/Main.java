@@ -62,7 +62,8 @@ public final class Main {
         }
       };
     } catch (SQLException e) {
-      err.println("quiver " + command + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
+      err.println(
+          "quiver " + command + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
       return 1;
     } catch (IOException e) {
       err.println("quiver " + command + ": " + e);
@@ -126,8 +127,9 @@ public final class Main {
 
   private static int version(PrintStream out) {
     String version = Main.class.getPackage().getImplementationVersion();
-    out.println("Quiver " + (version == null ? "(development build, not run from quiver.jar)" : version)
-        + " on Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
+    String shown = version == null ? "(development build, not run from quiver.jar)" : version;
+    out.println("Quiver " + shown + " on Java " + Runtime.version()
+        + " (" + System.getProperty("java.home") + ")");
     return 0;
   }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Runs the demo end to end on the embedded driver: needs {@code dev.quiver.jdbc.QuiverDriver}. */
+/** End-to-end tests of {@code quiver demo} on the embedded driver, {@code jdbc:quiver:mem:}. */
 class DemoCommandTest {
 
   private static String output;
@@ -45,7 +45,8 @@ class DemoCommandTest {
   void printsTheSchemaAndLoadBeforeTheQueries() {
     int create = output.indexOf(DemoCommand.CREATE_TABLE);
     int insert = output.indexOf(DemoCommand.INSERT);
-    assertTrue(create >= 0 && insert > create && insert < output.indexOf(DemoCommand.NEAREST), output);
+    int firstQuery = output.indexOf(DemoCommand.NEAREST);
+    assertTrue(create >= 0 && insert > create && insert < firstQuery, output);
     assertTrue(output.contains("300 rows"), output);
   }
 

@@ -46,7 +46,8 @@ class DemoDocumentTest {
   @Test
   void titlesAreShortNonEmptyTexts() {
     for (DemoDocument document : documents) {
-      assertTrue(!document.title().isBlank() && document.title().length() <= 80, document.toString());
+      String title = document.title();
+      assertTrue(!title.isBlank() && title.length() <= 80, document.toString());
     }
   }
 }

@@ -22,13 +22,15 @@ class HashingEmbedderTest {
 
   @Test
   void caseAndPunctuationDoNotChangeTheVector() {
-    assertArrayEquals(embedder.embed("Bread, baked at HOME!"), embedder.embed("bread baked at home"));
+    assertArrayEquals(
+        embedder.embed("Bread, baked at HOME!"), embedder.embed("bread baked at home"));
   }
 
   @Test
   void vectorsHaveTheRequestedLengthAndUnitNorm() {
-    for (String text : new String[] {"bread", "Central bank raises interest rates to fight inflation",
-        "a", "Ümlaut café naïve", "2024"}) {
+    String[] texts = {"bread", "Central bank raises interest rates to fight inflation", "a",
+        "Ümlaut café naïve", "2024"};
+    for (String text : texts) {
       float[] vector = embedder.embed(text);
       assertEquals(64, vector.length);
       assertEquals(1.0, norm(vector), 1e-5, text);
@@ -40,8 +42,10 @@ class HashingEmbedderTest {
     float[] text = embedder.embed("How to bake sourdough bread at home");
     float[] paraphrase = embedder.embed("Baking homemade sourdough bread");
     float[] unrelated = embedder.embed("Central bank raises interest rates to fight inflation");
-    assertTrue(cosineDistance(text, paraphrase) < cosineDistance(text, unrelated),
-        "paraphrase " + cosineDistance(text, paraphrase) + ", unrelated " + cosineDistance(text, unrelated));
+    double toParaphrase = cosineDistance(text, paraphrase);
+    double toUnrelated = cosineDistance(text, unrelated);
+    assertTrue(toParaphrase < toUnrelated,
+        "paraphrase " + toParaphrase + ", unrelated " + toUnrelated);
   }
 
   @Test
@@ -65,7 +69,8 @@ class HashingEmbedderTest {
 
   @Test
   void differentTextsGiveDifferentVectors() {
-    assertNotEquals(Arrays.toString(embedder.embed("tennis")), Arrays.toString(embedder.embed("finance")));
+    assertNotEquals(
+        Arrays.toString(embedder.embed("tennis")), Arrays.toString(embedder.embed("finance")));
   }
 
   @Test
@@ -75,7 +80,8 @@ class HashingEmbedderTest {
 
   @Test
   void textWithoutLettersOrDigitsIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> embedder.embed(" -- !? "));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> embedder.embed(" -- !? "));
     assertTrue(e.getMessage().contains("-- !?"), e.getMessage());
   }
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the {@code ./quiver} launcher against fake JDKs (shell scripts that print a version) to
- * check how it chooses a JDK, without building or starting Java.
+ * Tests of how the {@code ./quiver} launcher chooses a JDK, run against fake JDKs (shell scripts
+ * that print a version) so that nothing is built or started.
  */
 @DisabledOnOs(OS.WINDOWS)
 class LauncherJdkDiscoveryTest {
@@ -49,8 +49,8 @@ class LauncherJdkDiscoveryTest {
     assertEquals("", result.stdout());
     assertTrue(result.stderr().contains("no JDK 21 or newer found"), result.stderr());
     assertTrue(result.stderr().contains("JAVA_HOME=" + jdk17 + ": Java 17"), result.stderr());
-    assertTrue(result.stderr().contains("java on PATH (" + jdk17.resolve("bin/java") + "): Java 17"),
-        result.stderr());
+    String onPath = "java on PATH (" + jdk17.resolve("bin/java") + "): Java 17";
+    assertTrue(result.stderr().contains(onPath), result.stderr());
     assertTrue(result.stderr().contains("no folders searched"), result.stderr());
     assertTrue(result.stderr().contains("install a JDK 21 or newer"), result.stderr());
     assertTrue(result.stderr().contains("JAVA_HOME=/path/to/jdk-21"), result.stderr());
@@ -75,7 +75,8 @@ class LauncherJdkDiscoveryTest {
     fakeJdk("jdk-21.0.9", "21.0.9", true);
     Path jdk25 = fakeJdk("temurin 25.0.3", "25.0.3", true);
     fakeJdk("jdk-25.0.1", "25.0.1", true);
-    Result result = launch(Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
+    Result result = launch(
+        Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
         jdk17.resolve("bin"), "jdk");
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(jdk25 + " (Java 25)", result.stdout().strip());
@@ -85,7 +86,8 @@ class LauncherJdkDiscoveryTest {
   void javaHomeOf21OrLaterWinsOverPathAndSearch() throws Exception {
     Path jdk21 = fakeJdk("jdk-21-ea", "21-ea", true);
     Path jdk25 = fakeJdk("jdk-25", "25", true);
-    Result result = launch(Map.of("JAVA_HOME", jdk21.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
+    Result result = launch(
+        Map.of("JAVA_HOME", jdk21.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
         jdk25.resolve("bin"), "jdk");
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(jdk21 + " (Java 21)", result.stdout().strip());
@@ -107,8 +109,8 @@ class LauncherJdkDiscoveryTest {
     Result result = launch(Map.of("JAVA_HOME", jre25.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
         jre25.resolve("bin"), "jdk");
     assertEquals(1, result.exitCode(), result.toString());
-    assertTrue(result.stderr().contains("JAVA_HOME=" + jre25 + ": Java 25, but a runtime without javac"),
-        result.stderr());
+    String rejection = "JAVA_HOME=" + jre25 + ": Java 25, but a runtime without javac";
+    assertTrue(result.stderr().contains(rejection), result.stderr());
   }
 
   @Test

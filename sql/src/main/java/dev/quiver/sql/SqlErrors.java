@@ -55,6 +55,12 @@ public final class SqlErrors {
       return s;
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnsupportedOperationException u) {
+        return new SQLException(
+            "not supported: " + u.getMessage() + "; see docs/sql.md for what Quiver supports",
+            "0A000",
+            failure);
+      }
       // Raised by Calcite's generated code while converting or computing values.
       if (t instanceof NumberFormatException n) {
         return new SQLException("invalid number: " + n.getMessage(), "22P02", failure);

@@ -11,7 +11,25 @@ import java.util.Map;
 public final class Engines {
   private static final Map<String, Shared> OPEN = new HashMap<>();
 
+  static {
+    // A JVM that exits with connections still open (Ctrl-C in the shell, System.exit in an
+    // application) still checkpoints its file databases and releases their folders.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(Engines::closeAll, "quiver-engines-shutdown"));
+  }
+
   private Engines() {}
+
+  private static synchronized void closeAll() {
+    for (Shared shared : OPEN.values()) {
+      try {
+        shared.engine.close();
+      } catch (RuntimeException e) {
+        System.err.println("quiver: closing a database at exit failed: " + e.getMessage());
+      }
+    }
+    OPEN.clear();
+  }
 
   /** A handle on an in-memory database; a null or empty name gives a private one. */
   public static Handle memory(String name) {

@@ -35,8 +35,24 @@ public final class VectorFunctions {
     return d == null ? null : -d;
   }
 
+  /**
+   * The last text TO_VECTOR parsed on this thread and its result. Calcite's generated code calls
+   * TO_VECTOR on a literal once per row; the literal is the same String object every time, so
+   * this turns a parse per row into one per statement execution.
+   */
+  private static final ThreadLocal<Object[]> LAST_PARSED = new ThreadLocal<>();
+
   /** {@code TO_VECTOR(x)}: a vector from text or an array. */
   public static List<Float> toVector(Object value) {
+    if (value instanceof String text) {
+      Object[] last = LAST_PARSED.get();
+      if (last != null && last[0] == text) {
+        return (VectorList) last[1];
+      }
+      VectorList parsed = new VectorList(VectorValues.toFloatArray(text, "TO_VECTOR"));
+      LAST_PARSED.set(new Object[] {text, parsed});
+      return parsed;
+    }
     float[] v = VectorValues.toFloatArray(value, "TO_VECTOR");
     return v == null ? null : new VectorList(v);
   }

@@ -2,6 +2,7 @@ package dev.quiver.storage.catalog;
 
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Set;
 
@@ -47,8 +48,12 @@ record OptionSpec(String name, String defaultValue, Kind kind, double min, doubl
       case INTEGER -> {
         long v;
         try {
-          v = value instanceof Number n && !(value instanceof Double) ? n.longValue() : Long.parseLong(text);
-        } catch (NumberFormatException e) {
+          // Through BigDecimal, so that 2.5 or a BigInteger beyond long is rejected, not truncated.
+          v =
+              value instanceof Number
+                  ? new BigDecimal(text).longValueExact()
+                  : Long.parseLong(text);
+        } catch (NumberFormatException | ArithmeticException e) {
           throw invalid(owner, text, "a whole number");
         }
         if (v < min || v > max) {

@@ -120,11 +120,14 @@ public sealed interface Predicate {
 
     private static Pattern toRegex(String like) {
       StringBuilder sb = new StringBuilder();
-      for (char c : like.toCharArray()) {
+      // By code point: quoting the two halves of a surrogate pair apart would never match it.
+      for (int i = 0; i < like.length(); ) {
+        int c = like.codePointAt(i);
+        i += Character.charCount(c);
         switch (c) {
           case '%' -> sb.append(".*");
           case '_' -> sb.append('.');
-          default -> sb.append(Pattern.quote(String.valueOf(c)));
+          default -> sb.append(Pattern.quote(Character.toString(c)));
         }
       }
       return Pattern.compile(sb.toString(), Pattern.DOTALL);

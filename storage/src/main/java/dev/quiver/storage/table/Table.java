@@ -201,6 +201,7 @@ public final class Table {
     }
     Vectors.checkDimension(
         request.query(), column.dimension(), "search on column " + column.name());
+    Vectors.checkFinite(request.query(), "search on column " + column.name());
     if (request.k() <= 0) {
       return List.of();
     }
@@ -208,7 +209,9 @@ public final class Table {
     boolean higher = request.metric().higherIsCloser();
     Comparator<SearchHit> nearestFirst =
         Comparator.comparingDouble((SearchHit h) -> rank(h.distance(), higher));
-    PriorityQueue<SearchHit> heap = new PriorityQueue<>(request.k() + 1, nearestFirst.reversed());
+    // k may be far above the row count (LIMIT 2147483647): let the heap grow rather than size it.
+    int capacity = Math.min(request.k(), 1024) + 1;
+    PriorityQueue<SearchHit> heap = new PriorityQueue<>(capacity, nearestFirst.reversed());
     for (Iterator<Object[]> it = scan(snapshot, request.filter()); it.hasNext(); ) {
       Object[] row = it.next();
       float[] vector = (float[]) row[request.column()];

@@ -26,7 +26,7 @@ public final class Values {
     }
     return switch (column.type()) {
       case BOOLEAN -> as(column, value, Boolean.class);
-      case INTEGER -> {
+      case INTEGER, DATE -> {
         long v = wholeNumber(column, value);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
           throw outOfRange(column, value);
@@ -34,10 +34,24 @@ public final class Values {
         yield (int) v;
       }
       case BIGINT -> wholeNumber(column, value);
-      case REAL -> (float) number(column, value).doubleValue();
-      case DOUBLE -> number(column, value).doubleValue();
+      case REAL -> {
+        Number n = number(column, value);
+        float f = (float) n.doubleValue();
+        if (Float.isInfinite(f) && isFinite(n)) {
+          throw outOfRange(column, value);
+        }
+        yield f;
+      }
+      case DOUBLE -> {
+        Number n = number(column, value);
+        double d = n.doubleValue();
+        if (Double.isInfinite(d) && isFinite(n)) {
+          throw outOfRange(column, value);
+        }
+        yield d;
+      }
       case DECIMAL -> {
-        BigDecimal d = value instanceof BigDecimal b ? b : new BigDecimal(number(column, value).toString());
+        BigDecimal d = exact(column, value);
         if (column.precision() < 0) {
           yield d;
         }
@@ -49,7 +63,8 @@ public final class Values {
       }
       case VARCHAR -> {
         String s = as(column, value, String.class);
-        if (column.precision() >= 0 && s.length() > column.precision()) {
+        int length = s.codePointCount(0, s.length());
+        if (column.precision() >= 0 && length > column.precision()) {
           throw new QuiverException(
               ErrorCode.VALUE_TOO_LONG,
               "column "
@@ -57,21 +72,21 @@ public final class Values {
                   + " is "
                   + column.typeName()
                   + " but the value has "
-                  + s.length()
+                  + length
                   + " characters: '"
                   + (s.length() > 40 ? s.substring(0, 37) + "..." : s)
                   + "'");
         }
         yield s;
       }
-      case DATE -> (int) wholeNumber(column, value);
       case TIMESTAMP -> wholeNumber(column, value);
       case VECTOR -> {
         float[] v = as(column, value, float[].class);
         String what = "column " + column.name();
         Vectors.checkDimension(v, column.dimension(), what);
         Vectors.checkFinite(v, what);
-        yield v;
+        // A copy, so that a caller reusing its array cannot change stored rows.
+        yield v.clone();
       }
     };
   }
@@ -87,10 +102,13 @@ public final class Values {
       if (isIntegral(x) && isIntegral(y)) {
         return Long.compare(x.longValue(), y.longValue());
       }
-      if (x instanceof BigDecimal || y instanceof BigDecimal) {
+      if ((x instanceof BigDecimal || y instanceof BigDecimal) && isFinite(x) && isFinite(y)) {
         return decimal(x).compareTo(decimal(y));
       }
-      return Double.compare(x.doubleValue(), y.doubleValue());
+      // SQL's = holds for -0.0 and 0.0, which Double.compare tells apart; NaN stays above all.
+      double dx = x.doubleValue();
+      double dy = y.doubleValue();
+      return dx == dy ? 0 : Double.compare(dx, dy);
     }
     if (a instanceof Comparable ca && a.getClass() == b.getClass()) {
       return ca.compareTo(b);
@@ -118,6 +136,23 @@ public final class Values {
     return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte;
   }
 
+  /** Whether a number has a decimal value, i.e. is not NaN or an infinity. */
+  private static boolean isFinite(Number n) {
+    if (n instanceof Double d) {
+      return Double.isFinite(d);
+    }
+    return !(n instanceof Float f) || Float.isFinite(f);
+  }
+
+  /** The exact value of a number for a column; NaN and the infinities fit no exact column. */
+  private static BigDecimal exact(ColumnDef column, Object value) {
+    Number n = number(column, value);
+    if (!isFinite(n)) {
+      throw outOfRange(column, value);
+    }
+    return decimal(n);
+  }
+
   private static BigDecimal decimal(Number n) {
     if (n instanceof BigDecimal b) {
       return b;
@@ -133,7 +168,7 @@ public final class Values {
     if (isIntegral(n)) {
       return n.longValue();
     }
-    BigDecimal d = decimal(n);
+    BigDecimal d = exact(column, value);
     try {
       return d.longValueExact();
     } catch (ArithmeticException e) {

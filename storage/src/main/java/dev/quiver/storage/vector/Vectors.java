@@ -10,6 +10,8 @@ import dev.quiver.storage.QuiverException;
 public final class Vectors {
   private Vectors() {}
 
+  private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0f);
+
   private static final java.util.Set<String> NON_FINITE_WORDS =
       java.util.Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
 
@@ -66,7 +68,10 @@ public final class Vectors {
         sb.append(", ");
       }
       float v = vector[i];
-      if (v == (long) v && Math.abs(v) < 1e15) {
+      if (Float.floatToRawIntBits(v) == NEGATIVE_ZERO_BITS) {
+        // (long) -0.0 is 0: keep the sign so that parsing the text gives back the same vector.
+        sb.append("-0");
+      } else if (v == (long) v && Math.abs(v) < 1e15) {
         sb.append((long) v);
       } else {
         sb.append(v);
