@@ -16,9 +16,9 @@ import java.util.List;
  * <p>It (re)creates a table {@code docs}, loads a few hundred headlines in six categories with
  * their {@link HashingEmbedder} vectors through a {@link PreparedStatement} batch, then runs four
  * queries and prints each SQL statement, its parameters and its result as a table: a top-5 search
- * by {@code COSINE_DISTANCE}, the same search filtered by category, a search with pgvector's
- * {@code <=>} operator and {@code LIMIT ?}, and a {@code GROUP BY} count. It uses nothing but
- * {@code java.sql}, so it reads as an example of how an application talks to Quiver.
+ * by {@code COSINE_DISTANCE}, the same search filtered by category, a search with pgvector's {@code
+ * <=>} operator and {@code LIMIT ?}, and a {@code GROUP BY} count. It uses nothing but {@code
+ * java.sql}, so it reads as an example of how an application talks to Quiver.
  */
 public final class DemoCommand {
 
@@ -29,16 +29,21 @@ public final class DemoCommand {
   public static final int DIMENSIONS = 64;
 
   static final String DROP_TABLE = "DROP TABLE IF EXISTS docs";
-  static final String CREATE_TABLE = "CREATE TABLE docs (id BIGINT PRIMARY KEY, category VARCHAR,"
-      + " title VARCHAR, embedding VECTOR(" + DIMENSIONS + ") NOT NULL)";
+  static final String CREATE_TABLE =
+      "CREATE TABLE docs (id BIGINT PRIMARY KEY, category VARCHAR,"
+          + " title VARCHAR, embedding VECTOR("
+          + DIMENSIONS
+          + ") NOT NULL)";
   static final String INSERT =
       "INSERT INTO docs (id, category, title, embedding) VALUES (?, ?, ?, ?)";
-  static final String NEAREST = "SELECT id, category, title, COSINE_DISTANCE(embedding, ?) AS d"
-      + " FROM docs ORDER BY d LIMIT 5";
-  static final String NEAREST_IN_CATEGORY = "SELECT id, category, title,"
-      + " COSINE_DISTANCE(embedding, ?) AS d FROM docs WHERE category = ? ORDER BY d LIMIT 5";
-  static final String NEAREST_PGVECTOR = "SELECT id, category, title, embedding <=> ? AS d"
-      + " FROM docs ORDER BY d LIMIT ?";
+  static final String NEAREST =
+      "SELECT id, category, title, COSINE_DISTANCE(embedding, ?) AS d"
+          + " FROM docs ORDER BY d LIMIT 5";
+  static final String NEAREST_IN_CATEGORY =
+      "SELECT id, category, title,"
+          + " COSINE_DISTANCE(embedding, ?) AS d FROM docs WHERE category = ? ORDER BY d LIMIT 5";
+  static final String NEAREST_PGVECTOR =
+      "SELECT id, category, title, embedding <=> ? AS d" + " FROM docs ORDER BY d LIMIT ?";
   static final String COUNT_BY_CATEGORY =
       "SELECT category, COUNT(*) AS n FROM docs GROUP BY category ORDER BY category";
 
@@ -77,18 +82,27 @@ public final class DemoCommand {
       createTable(connection);
       load(connection, DemoDocument.loadAll());
       List<TextTable> tables = new ArrayList<>();
-      tables.add(query(connection,
-          "1. The 5 titles nearest to a free-text query, by cosine distance",
-          NEAREST, vectorOf(FREE_TEXT_QUERY)));
-      tables.add(query(connection,
-          "2. The same kind of search, filtered to one category",
-          NEAREST_IN_CATEGORY, vectorOf(FILTERED_QUERY), Param.of(FILTER_CATEGORY)));
-      tables.add(query(connection,
-          "3. pgvector's <=> operator (cosine distance) with LIMIT as a parameter",
-          NEAREST_PGVECTOR, vectorOf(PGVECTOR_QUERY), Param.of(PGVECTOR_LIMIT)));
-      tables.add(query(connection,
-          "4. Ordinary SQL works too",
-          COUNT_BY_CATEGORY));
+      tables.add(
+          query(
+              connection,
+              "1. The 5 titles nearest to a free-text query, by cosine distance",
+              NEAREST,
+              vectorOf(FREE_TEXT_QUERY)));
+      tables.add(
+          query(
+              connection,
+              "2. The same kind of search, filtered to one category",
+              NEAREST_IN_CATEGORY,
+              vectorOf(FILTERED_QUERY),
+              Param.of(FILTER_CATEGORY)));
+      tables.add(
+          query(
+              connection,
+              "3. pgvector's <=> operator (cosine distance) with LIMIT as a parameter",
+              NEAREST_PGVECTOR,
+              vectorOf(PGVECTOR_QUERY),
+              Param.of(PGVECTOR_LIMIT)));
+      tables.add(query(connection, "4. Ordinary SQL works too", COUNT_BY_CATEGORY));
       return tables;
     }
   }
@@ -148,8 +162,8 @@ public final class DemoCommand {
   }
 
   private Param vectorOf(String text) {
-    return new Param(embedder.embed(text),
-        "embedding of \"" + text + "\" (float[" + DIMENSIONS + "])");
+    return new Param(
+        embedder.embed(text), "embedding of \"" + text + "\" (float[" + DIMENSIONS + "])");
   }
 
   /** A statement parameter with the text shown for it. */

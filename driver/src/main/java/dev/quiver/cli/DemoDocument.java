@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A short text of the demo data set: a headline with its id and category, read from the
- * {@code demo-docs.tsv} resource ({@code id<TAB>category<TAB>title} per line, UTF-8).
+ * A short text of the demo data set: a headline with its id and category, read from the {@code
+ * demo-docs.tsv} resource ({@code id<TAB>category<TAB>title} per line, UTF-8).
  *
  * @param id primary key
  * @param category one of six topics (recipes, travel, science, sports, technology, finance)
@@ -45,8 +45,14 @@ public record DemoDocument(long id, String category, String title) {
       }
       String[] fields = line.split("\t", -1);
       if (fields.length != 3) {
-        throw new IllegalStateException(RESOURCE + " line " + lineNumber
-            + ": expected id<TAB>category<TAB>title, got " + fields.length + " fields: " + line);
+        throw new IllegalStateException(
+            RESOURCE
+                + " line "
+                + lineNumber
+                + ": expected id<TAB>category<TAB>title, got "
+                + fields.length
+                + " fields: "
+                + line);
       }
       documents.add(new DemoDocument(Long.parseLong(fields[0]), fields[1], fields[2]));
     }

@@ -26,7 +26,8 @@ public final class Main {
   private static final int SCRIPT_OUTPUT_WIDTH = 10_000;
   private static final String JLINE_DUMB_TERMINAL = "org.jline.terminal.dumb";
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       Usage: quiver <command> [arguments]
 
         shell [URL] [sqlline options]  SQL shell on URL (default %s)
@@ -34,7 +35,8 @@ public final class Main {
                                        (default %s)
         version                        print the version
         help                           print this message
-      """.formatted(DEFAULT_SHELL_URL, DemoCommand.DEFAULT_URL);
+      """
+          .formatted(DEFAULT_SHELL_URL, DemoCommand.DEFAULT_URL);
 
   private Main() {}
 
@@ -81,8 +83,17 @@ public final class Main {
     // Credentials are not prompted for (embedded databases have none; give -n/-p for a server),
     // and SqlLine's default REPEATABLE_READ is not requested: Quiver's reads follow consistency
     // levels, not JDBC isolation levels.
-    List<String> sqllineArgs = new ArrayList<>(List.of("-u", url, "-n", "", "-p", "",
-        "--connectInteractionMode=notAskCredentials", "--isolation=TRANSACTION_NONE"));
+    List<String> sqllineArgs =
+        new ArrayList<>(
+            List.of(
+                "-u",
+                url,
+                "-n",
+                "",
+                "-p",
+                "",
+                "--connectInteractionMode=notAskCredentials",
+                "--isolation=TRANSACTION_NONE"));
     if (url.startsWith("jdbc:quiver:")) {
       sqllineArgs.addAll(List.of("-d", DRIVER_CLASS));
     }
@@ -113,8 +124,7 @@ public final class Main {
     }
   }
 
-  private static int demo(List<String> args, PrintStream out, PrintStream err)
-      throws SQLException {
+  private static int demo(List<String> args, PrintStream out, PrintStream err) throws SQLException {
     if (args.size() > 1) {
       err.println("quiver demo: expected at most one argument, the JDBC URL; got " + args);
       err.print(USAGE);
@@ -128,8 +138,14 @@ public final class Main {
   private static int version(PrintStream out) {
     String version = Main.class.getPackage().getImplementationVersion();
     String shown = version == null ? "(development build, not run from quiver.jar)" : version;
-    out.println("Quiver " + shown + " on Java " + Runtime.version()
-        + " (" + System.getProperty("java.home") + ")");
+    out.println(
+        "Quiver "
+            + shown
+            + " on Java "
+            + Runtime.version()
+            + " ("
+            + System.getProperty("java.home")
+            + ")");
     return 0;
   }
 }

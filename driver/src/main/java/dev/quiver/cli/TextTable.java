@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A query result turned into text cells, printable as a small aligned table in the style of
- * sqlline and psql.
+ * A query result turned into text cells, printable as a small aligned table in the style of sqlline
+ * and psql.
  *
  * @param columns column labels, as the driver reports them
  * @param rows cell texts, one list per row, in result order
@@ -98,8 +98,16 @@ public record TextTable(List<String> columns, List<List<String>> rows, List<Bool
 
   private static boolean isNumeric(int sqlType) {
     return switch (sqlType) {
-      case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.REAL, Types.FLOAT,
-          Types.DOUBLE, Types.DECIMAL, Types.NUMERIC -> true;
+      case Types.TINYINT,
+          Types.SMALLINT,
+          Types.INTEGER,
+          Types.BIGINT,
+          Types.REAL,
+          Types.FLOAT,
+          Types.DOUBLE,
+          Types.DECIMAL,
+          Types.NUMERIC ->
+          true;
       default -> false;
     };
   }

@@ -89,7 +89,9 @@ final class JdbcProxy implements InvocationHandler {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Signature s && s.name.equals(name) && Arrays.equals(s.parameters, parameters);
+      return o instanceof Signature s
+          && s.name.equals(name)
+          && Arrays.equals(s.parameters, parameters);
     }
 
     @Override

@@ -26,7 +26,8 @@ public final class MetaDataOverrides {
   }
 
   static DatabaseMetaData wrap(DatabaseMetaData calcite, Connection connection, String url) {
-    return JdbcProxy.create(DatabaseMetaData.class, calcite, new MetaDataOverrides(connection, url));
+    return JdbcProxy.create(
+        DatabaseMetaData.class, calcite, new MetaDataOverrides(connection, url));
   }
 
   static ResultSetMetaData wrapResultSetMetaData(ResultSetMetaData calcite) {
@@ -180,8 +181,7 @@ public final class MetaDataOverrides {
         pattern(columnNamePattern));
   }
 
-  public ResultSet getPrimaryKeys(String catalog, String schema, String table)
-      throws SQLException {
+  public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
     return query(
         "SELECT CAST(NULL AS VARCHAR) AS \"TABLE_CAT\", table_schema AS \"TABLE_SCHEM\","
             + " table_name AS \"TABLE_NAME\", column_name AS \"COLUMN_NAME\","
@@ -214,7 +214,9 @@ public final class MetaDataOverrides {
     }
 
     public String getColumnClassName(int column) throws SQLException {
-      return isVector(calcite, column) ? float[].class.getName() : calcite.getColumnClassName(column);
+      return isVector(calcite, column)
+          ? float[].class.getName()
+          : calcite.getColumnClassName(column);
     }
   }
 }

@@ -27,7 +27,8 @@ public final class PreparedStatementOverrides extends StatementOverrides {
   }
 
   public void setObject(int index, Object value) throws SQLException {
-    if (isVectorValue(value) || (value != null && isVectorParameter(index) && !(value instanceof Number))) {
+    if (isVectorValue(value)
+        || (value != null && isVectorParameter(index) && !(value instanceof Number))) {
       calcite.setObject(index, vector(index, value));
     } else {
       calcite.setObject(index, value);

@@ -57,7 +57,8 @@ public final class QuiverDriver implements Driver {
         .map(
             e -> {
               DriverPropertyInfo p =
-                  new DriverPropertyInfo(e.getKey(), info == null ? null : info.getProperty(e.getKey()));
+                  new DriverPropertyInfo(
+                      e.getKey(), info == null ? null : info.getProperty(e.getKey()));
               p.description = e.getValue();
               return p;
             })

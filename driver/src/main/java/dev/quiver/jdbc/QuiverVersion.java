@@ -26,7 +26,9 @@ public final class QuiverVersion {
 
   private static int part(int index) {
     String[] parts = VERSION.split("[.-]");
-    return index < parts.length && parts[index].matches("\\d+") ? Integer.parseInt(parts[index]) : 0;
+    return index < parts.length && parts[index].matches("\\d+")
+        ? Integer.parseInt(parts[index])
+        : 0;
   }
 
   private static String load() {

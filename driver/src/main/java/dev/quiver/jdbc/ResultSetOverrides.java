@@ -78,5 +78,4 @@ public final class ResultSetOverrides {
     }
     return column > 0 && column < vectorColumns.length && vectorColumns[column];
   }
-
 }

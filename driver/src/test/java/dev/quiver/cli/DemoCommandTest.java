@@ -29,8 +29,12 @@ class DemoCommandTest {
   @Test
   void printsFourResultTablesEachAfterItsSql() {
     assertEquals(4, tables.size());
-    List<String> statements = List.of(DemoCommand.NEAREST, DemoCommand.NEAREST_IN_CATEGORY,
-        DemoCommand.NEAREST_PGVECTOR, DemoCommand.COUNT_BY_CATEGORY);
+    List<String> statements =
+        List.of(
+            DemoCommand.NEAREST,
+            DemoCommand.NEAREST_IN_CATEGORY,
+            DemoCommand.NEAREST_PGVECTOR,
+            DemoCommand.COUNT_BY_CATEGORY);
     int from = 0;
     for (int i = 0; i < 4; i++) {
       int sqlAt = output.indexOf(statements.get(i) + ";", from);
@@ -77,14 +81,16 @@ class DemoCommandTest {
   @Test
   void groupByCountsEveryCategory() {
     TextTable counts = tables.get(3);
-    assertEquals(List.of("finance", "recipes", "science", "sports", "technology", "travel"),
+    assertEquals(
+        List.of("finance", "recipes", "science", "sports", "technology", "travel"),
         counts.column("CATEGORY"));
     assertEquals(300, counts.column("N").stream().mapToInt(Integer::parseInt).sum());
   }
 
   private static void assertAscending(List<String> distances) {
     for (int i = 1; i < distances.size(); i++) {
-      assertTrue(Double.parseDouble(distances.get(i - 1)) <= Double.parseDouble(distances.get(i)),
+      assertTrue(
+          Double.parseDouble(distances.get(i - 1)) <= Double.parseDouble(distances.get(i)),
           "distances not ascending: " + distances);
     }
   }

@@ -17,21 +17,23 @@ class DemoDocumentTest {
 
   @Test
   void resourceHasAtLeast250UniqueTitles() {
-    Set<String> titles = documents.stream()
-        .map(d -> d.title().strip().toLowerCase())
-        .collect(Collectors.toSet());
+    Set<String> titles =
+        documents.stream().map(d -> d.title().strip().toLowerCase()).collect(Collectors.toSet());
     assertTrue(titles.size() >= 250, titles.size() + " unique titles");
     assertEquals(documents.size(), titles.size(), "every title appears once");
   }
 
   @Test
   void titlesSpreadEvenlyOverSixCategories() {
-    Map<String, Long> perCategory = new TreeMap<>(documents.stream()
-        .collect(Collectors.groupingBy(DemoDocument::category, Collectors.counting())));
-    assertEquals(Set.of("finance", "recipes", "science", "sports", "technology", "travel"),
+    Map<String, Long> perCategory =
+        new TreeMap<>(
+            documents.stream()
+                .collect(Collectors.groupingBy(DemoDocument::category, Collectors.counting())));
+    assertEquals(
+        Set.of("finance", "recipes", "science", "sports", "technology", "travel"),
         perCategory.keySet());
-    perCategory.forEach((category, count) ->
-        assertTrue(count >= 40, category + " has only " + count + " titles"));
+    perCategory.forEach(
+        (category, count) -> assertTrue(count >= 40, category + " has only " + count + " titles"));
   }
 
   @Test

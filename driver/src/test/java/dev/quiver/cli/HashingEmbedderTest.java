@@ -28,8 +28,13 @@ class HashingEmbedderTest {
 
   @Test
   void vectorsHaveTheRequestedLengthAndUnitNorm() {
-    String[] texts = {"bread", "Central bank raises interest rates to fight inflation", "a",
-        "Ümlaut café naïve", "2024"};
+    String[] texts = {
+      "bread",
+      "Central bank raises interest rates to fight inflation",
+      "a",
+      "Ümlaut café naïve",
+      "2024"
+    };
     for (String text : texts) {
       float[] vector = embedder.embed(text);
       assertEquals(64, vector.length);
@@ -44,8 +49,8 @@ class HashingEmbedderTest {
     float[] unrelated = embedder.embed("Central bank raises interest rates to fight inflation");
     double toParaphrase = cosineDistance(text, paraphrase);
     double toUnrelated = cosineDistance(text, unrelated);
-    assertTrue(toParaphrase < toUnrelated,
-        "paraphrase " + toParaphrase + ", unrelated " + toUnrelated);
+    assertTrue(
+        toParaphrase < toUnrelated, "paraphrase " + toParaphrase + ", unrelated " + toUnrelated);
   }
 
   @Test

@@ -28,10 +28,11 @@ class LauncherJdkDiscoveryTest {
 
   private static final Path LAUNCHER =
       Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-          .toAbsolutePath().getParent().resolve("quiver");
+          .toAbsolutePath()
+          .getParent()
+          .resolve("quiver");
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private Path folder;
 
@@ -43,8 +44,11 @@ class LauncherJdkDiscoveryTest {
   @Test
   void onlyJdk17AndAnEmptySearchListGiveAClearErrorAndExitOne() throws Exception {
     Path jdk17 = fakeJdk("jdk-17", "17.0.15", true);
-    Result result = launch(Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
-        jdk17.resolve("bin"), "demo");
+    Result result =
+        launch(
+            Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
+            jdk17.resolve("bin"),
+            "demo");
     assertEquals(1, result.exitCode(), result.toString());
     assertEquals("", result.stdout());
     assertTrue(result.stderr().contains("no JDK 21 or newer found"), result.stderr());
@@ -60,8 +64,11 @@ class LauncherJdkDiscoveryTest {
   @Test
   void errorListsEverySearchedFolderWithWhatItHeld() throws Exception {
     Path java8 = fakeJdk("jdk1.8.0_402", "1.8.0_402", true);
-    Result result = launch(Map.of("QUIVER_JDK_SEARCH_PATH", folder + "/*:/nonexistent/jdk*"),
-        java8.resolve("bin"), "shell");
+    Result result =
+        launch(
+            Map.of("QUIVER_JDK_SEARCH_PATH", folder + "/*:/nonexistent/jdk*"),
+            java8.resolve("bin"),
+            "shell");
     assertEquals(1, result.exitCode(), result.toString());
     assertTrue(result.stderr().contains("JAVA_HOME: not set"), result.stderr());
     assertTrue(result.stderr().contains(folder + "/*: " + java8 + " (Java 8)"), result.stderr());
@@ -75,9 +82,11 @@ class LauncherJdkDiscoveryTest {
     fakeJdk("jdk-21.0.9", "21.0.9", true);
     Path jdk25 = fakeJdk("temurin 25.0.3", "25.0.3", true);
     fakeJdk("jdk-25.0.1", "25.0.1", true);
-    Result result = launch(
-        Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
-        jdk17.resolve("bin"), "jdk");
+    Result result =
+        launch(
+            Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
+            jdk17.resolve("bin"),
+            "jdk");
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(jdk25 + " (Java 25)", result.stdout().strip());
   }
@@ -86,9 +95,11 @@ class LauncherJdkDiscoveryTest {
   void javaHomeOf21OrLaterWinsOverPathAndSearch() throws Exception {
     Path jdk21 = fakeJdk("jdk-21-ea", "21-ea", true);
     Path jdk25 = fakeJdk("jdk-25", "25", true);
-    Result result = launch(
-        Map.of("JAVA_HOME", jdk21.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
-        jdk25.resolve("bin"), "jdk");
+    Result result =
+        launch(
+            Map.of("JAVA_HOME", jdk21.toString(), "QUIVER_JDK_SEARCH_PATH", folder + "/*"),
+            jdk25.resolve("bin"),
+            "jdk");
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(jdk21 + " (Java 21)", result.stdout().strip());
   }
@@ -97,8 +108,11 @@ class LauncherJdkDiscoveryTest {
   void javaOnPathIsUsedWhenJavaHomeIsTooOld() throws Exception {
     Path jdk17 = fakeJdk("jdk-17", "17.0.15", true);
     Path jdk22 = fakeJdk("jdk-22", "22.0.2", true);
-    Result result = launch(Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
-        jdk22.resolve("bin"), "jdk");
+    Result result =
+        launch(
+            Map.of("JAVA_HOME", jdk17.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
+            jdk22.resolve("bin"),
+            "jdk");
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(jdk22 + " (Java 22)", result.stdout().strip());
   }
@@ -106,8 +120,11 @@ class LauncherJdkDiscoveryTest {
   @Test
   void aRuntimeWithoutJavacIsPassedOver() throws Exception {
     Path jre25 = fakeJdk("jre-25", "25.0.3", false);
-    Result result = launch(Map.of("JAVA_HOME", jre25.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
-        jre25.resolve("bin"), "jdk");
+    Result result =
+        launch(
+            Map.of("JAVA_HOME", jre25.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
+            jre25.resolve("bin"),
+            "jdk");
     assertEquals(1, result.exitCode(), result.toString());
     String rejection = "JAVA_HOME=" + jre25 + ": Java 25, but a runtime without javac";
     assertTrue(result.stderr().contains(rejection), result.stderr());
@@ -127,8 +144,11 @@ class LauncherJdkDiscoveryTest {
     Path jdk21 = fakeJdk("jdk-21", "21.0.9", true);
     Path links = Files.createDirectories(temp.resolve("link dir"));
     Path link = Files.createSymbolicLink(links.resolve("quiver"), LAUNCHER);
-    Result result = run(List.of("bash", link.toString(), "jdk"),
-        Map.of("JAVA_HOME", jdk21.toString(), "QUIVER_JDK_SEARCH_PATH", ""), jdk21.resolve("bin"));
+    Result result =
+        run(
+            List.of("bash", link.toString(), "jdk"),
+            Map.of("JAVA_HOME", jdk21.toString(), "QUIVER_JDK_SEARCH_PATH", ""),
+            jdk21.resolve("bin"));
     assertEquals(0, result.exitCode(), result.toString());
     assertEquals(jdk21 + " (Java 21)", result.stdout().strip());
   }
@@ -138,11 +158,14 @@ class LauncherJdkDiscoveryTest {
     Path home = Files.createDirectories(folder.resolve(name));
     Path bin = Files.createDirectories(home.resolve("bin"));
     String vendor = version.startsWith("1.") ? "java" : "openjdk";
-    executable(bin.resolve("java"), """
+    executable(
+        bin.resolve("java"),
+        """
         #!/bin/sh
         echo '%s version "%s" 2025-04-15' >&2
         echo 'OpenJDK Runtime Environment (build %s)' >&2
-        """.formatted(vendor, version, version));
+        """
+            .formatted(vendor, version, version));
     if (withJavac) {
       executable(bin.resolve("javac"), "#!/bin/sh\necho javac " + version + "\n");
     }

@@ -14,7 +14,9 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -62,7 +64,8 @@ class MainTest {
   @Test
   void demoOnAnUnknownUrlFailsWithTheDriverMessage() {
     assertEquals(1, run("demo", "jdbc:nosuchdb:x"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("quiver demo: "),
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).startsWith("quiver demo: "),
         err.toString(StandardCharsets.UTF_8));
   }
 }

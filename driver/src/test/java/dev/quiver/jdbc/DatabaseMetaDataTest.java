@@ -42,7 +42,12 @@ class DatabaseMetaDataTest {
     List<String> tables = new ArrayList<>();
     try (ResultSet rs = meta.getTables(null, null, "%", new String[] {"TABLE"})) {
       while (rs.next()) {
-        tables.add(rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME") + ":" + rs.getString("TABLE_TYPE"));
+        tables.add(
+            rs.getString("TABLE_SCHEM")
+                + "."
+                + rs.getString("TABLE_NAME")
+                + ":"
+                + rs.getString("TABLE_TYPE"));
       }
     }
     assertEquals(List.of("public.docs:TABLE", "public.notes:TABLE"), tables);

@@ -133,7 +133,8 @@ class SqlFeaturesTest {
                 + " ORDER BY L2_DISTANCE(d.embedding, '[0.9, 1.1]') LIMIT 1"));
     assertEquals(
         List.of("1"),
-        rows("SELECT COUNT(*) FROM authors WHERE id NOT IN (SELECT author_id FROM docs WHERE id > 11)"));
+        rows(
+            "SELECT COUNT(*) FROM authors WHERE id NOT IN (SELECT author_id FROM docs WHERE id > 11)"));
   }
 
   @Test
@@ -152,14 +153,19 @@ class SqlFeaturesTest {
         "INSERT INTO f VALUES (1, 'news', 0.5), (2, 'blog', 1.5), (3, NULL, 2.5),"
             + " (4, 'newsletter', NULL), (5, 'sport', 4.0)");
     assertEquals(List.of("1", "4"), rows("SELECT id FROM f WHERE cat LIKE 'news%' ORDER BY id"));
-    assertEquals(List.of("2", "5"), rows("SELECT id FROM f WHERE cat IN ('blog', 'sport') ORDER BY id"));
-    assertEquals(List.of("2", "3"), rows("SELECT id FROM f WHERE score BETWEEN 1 AND 3 ORDER BY id"));
+    assertEquals(
+        List.of("2", "5"), rows("SELECT id FROM f WHERE cat IN ('blog', 'sport') ORDER BY id"));
+    assertEquals(
+        List.of("2", "3"), rows("SELECT id FROM f WHERE score BETWEEN 1 AND 3 ORDER BY id"));
     assertEquals(List.of("3"), rows("SELECT id FROM f WHERE cat IS NULL"));
     assertEquals(
-        List.of("1", "2", "5"), rows("SELECT id FROM f WHERE NOT (cat IS NULL OR score IS NULL) ORDER BY id"));
-    assertEquals(List.of("1", "2", "4", "5"), rows("SELECT id FROM f WHERE cat <> 'x' ORDER BY id"));
+        List.of("1", "2", "5"),
+        rows("SELECT id FROM f WHERE NOT (cat IS NULL OR score IS NULL) ORDER BY id"));
+    assertEquals(
+        List.of("1", "2", "4", "5"), rows("SELECT id FROM f WHERE cat <> 'x' ORDER BY id"));
     assertEquals(List.of("5"), rows("SELECT id FROM f WHERE score > 3 OR id = 99"));
-    try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM f WHERE score >= ? AND cat = ?")) {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT id FROM f WHERE score >= ? AND cat = ?")) {
       ps.setDouble(1, 1.0);
       ps.setString(2, "blog");
       try (ResultSet rs = ps.executeQuery()) {

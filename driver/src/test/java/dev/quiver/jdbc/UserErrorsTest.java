@@ -119,7 +119,8 @@ class UserErrorsTest {
 
   @Test
   void badVectorParameterIsRejectedBeforeAnythingIsWritten() throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO docs VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        connection.prepareStatement("INSERT INTO docs VALUES (?, ?, ?, ?)")) {
       ps.setLong(1, 20);
       ps.setString(2, "x");
       ps.setInt(3, 1);

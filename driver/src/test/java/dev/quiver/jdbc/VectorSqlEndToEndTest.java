@@ -96,7 +96,8 @@ class VectorSqlEndToEndTest {
 
   @Test
   void batchInsertWithSetStringVector() throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO docs VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        connection.prepareStatement("INSERT INTO docs VALUES (?, ?, ?, ?)")) {
       for (int i = 0; i < 10; i++) {
         ps.setLong(1, i);
         ps.setString(2, "t" + i);
@@ -108,7 +109,8 @@ class VectorSqlEndToEndTest {
       assertEquals(10, counts.length);
     }
     try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(id) FROM docs WHERE category = 'even'")) {
+        ResultSet rs =
+            s.executeQuery("SELECT COUNT(*), SUM(id) FROM docs WHERE category = 'even'")) {
       assertTrue(rs.next());
       assertEquals(5, rs.getLong(1));
       assertEquals(20, rs.getLong(2));

@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The README's example as a program: create a table with a VECTOR column, upsert two rows, find
- * the nearest to a query vector. Uses nothing but JDBC.
+ * The README's example as a program: create a table with a VECTOR column, upsert two rows, find the
+ * nearest to a query vector. Uses nothing but JDBC.
  *
  * <p>Run with a URL argument, e.g. {@code jdbc:quiver:file:./quiver-data}; the default is an
  * in-memory database.
@@ -29,7 +29,8 @@ public final class QuickStart {
       s.execute(
           "CREATE TABLE IF NOT EXISTS docs (id BIGINT PRIMARY KEY, title VARCHAR,"
               + " embedding VECTOR(3))");
-      s.execute("UPSERT INTO docs VALUES (1, 'cats', '[0.9, 0.1, 0]'), (2, 'dogs', '[0.1, 0.9, 0]')");
+      s.execute(
+          "UPSERT INTO docs VALUES (1, 'cats', '[0.9, 0.1, 0]'), (2, 'dogs', '[0.1, 0.9, 0]')");
       try (PreparedStatement q =
           db.prepareStatement(
               "SELECT title, COSINE_DISTANCE(embedding, ?) AS d FROM docs ORDER BY d LIMIT ?")) {

@@ -3,8 +3,8 @@ package dev.quiver.index;
 import org.apache.lucene.util.VectorUtil;
 
 /**
- * Distance kernels over float32 vectors, computed with Lucene's {@link VectorUtil} so that they
- * use the JDK's SIMD vector API when {@code jdk.incubator.vector} is enabled.
+ * Distance kernels over float32 vectors, computed with Lucene's {@link VectorUtil} so that they use
+ * the JDK's SIMD vector API when {@code jdk.incubator.vector} is enabled.
  *
  * <p>Every method requires both arrays to have the same length; callers check dimensions first and
  * report a mismatch in their own terms.

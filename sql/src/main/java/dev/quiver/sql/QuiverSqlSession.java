@@ -98,9 +98,9 @@ public final class QuiverSqlSession implements AutoCloseable {
   }
 
   /**
-   * A vector parameter value in the form Calcite's generated code takes ({@code List<Float>}),
-   * from a {@code float[]}, {@code double[]}, list, {@link java.sql.Array} or {@code '[...]'}
-   * text; arrays from the caller are copied, so later changes to them do not reach stored rows.
+   * A vector parameter value in the form Calcite's generated code takes ({@code List<Float>}), from
+   * a {@code float[]}, {@code double[]}, list, {@link java.sql.Array} or {@code '[...]'} text;
+   * arrays from the caller are copied, so later changes to them do not reach stored rows.
    */
   public static Object vectorParameter(Object value, String what) throws SQLException {
     try {

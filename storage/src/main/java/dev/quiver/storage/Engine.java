@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * One Quiver database: its catalog of tables and vector indexes, their rows, and the timeline that
  * orders writes. In memory, or in a folder that it holds exclusively while open.
  *
- * <p>Catalog changes (DDL) are serialized on the engine; row writes go through {@link
- * Table#apply}. A folder database is loaded from its snapshot file when opened and written back by
- * {@link #checkpoint()} and {@link #close()}; the write-ahead log that makes every acknowledged write
+ * <p>Catalog changes (DDL) are serialized on the engine; row writes go through {@link Table#apply}.
+ * A folder database is loaded from its snapshot file when opened and written back by {@link
+ * #checkpoint()} and {@link #close()}; the write-ahead log that makes every acknowledged write
  * durable comes with the segment store (issue 3).
  */
 public final class Engine implements AutoCloseable {
@@ -107,7 +107,9 @@ public final class Engine implements AutoCloseable {
     return true;
   }
 
-  /** Records a vector index on a VECTOR column; returns false if it exists and ifNotExists is set. */
+  /**
+   * Records a vector index on a VECTOR column; returns false if it exists and ifNotExists is set.
+   */
   public synchronized boolean createIndex(IndexDef def, boolean ifNotExists) {
     checkOpen();
     if (indexes.containsKey(def.name())) {
@@ -122,8 +124,7 @@ public final class Engine implements AutoCloseable {
     int column = table.columnIndex(def.column());
     if (column < 0) {
       throw new QuiverException(
-          ErrorCode.COLUMN_NOT_FOUND,
-          "table " + table.name() + " has no column " + def.column());
+          ErrorCode.COLUMN_NOT_FOUND, "table " + table.name() + " has no column " + def.column());
     }
     if (table.column(column).type() != ColumnType.VECTOR) {
       throw new QuiverException(
@@ -190,7 +191,8 @@ public final class Engine implements AutoCloseable {
     List<SnapshotFile.TableContents> contents = new ArrayList<>();
     for (Table table : tables.values()) {
       List<SnapshotFile.StoredRowData> rows = new ArrayList<>();
-      table.forEachVisible(snapshot, (values, ts) -> rows.add(new SnapshotFile.StoredRowData(values, ts)));
+      table.forEachVisible(
+          snapshot, (values, ts) -> rows.add(new SnapshotFile.StoredRowData(values, ts)));
       contents.add(new SnapshotFile.TableContents(table.def(), rows));
     }
     SnapshotFile.write(

@@ -14,8 +14,7 @@ public final class Engines {
   static {
     // A JVM that exits with connections still open (Ctrl-C in the shell, System.exit in an
     // application) still checkpoints its file databases and releases their folders.
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(Engines::closeAll, "quiver-engines-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(Engines::closeAll, "quiver-engines-shutdown"));
   }
 
   private Engines() {}
@@ -47,7 +46,9 @@ public final class Engines {
 
   private static synchronized Handle acquire(String key, java.util.function.Supplier<Engine> open) {
     Shared shared = OPEN.get(key);
-    if (shared == null) {
+    // An engine closed behind the registry's back (Engine.close called directly) is replaced,
+    // never handed out closed.
+    if (shared == null || shared.engine.isClosed()) {
       shared = new Shared(open.get());
       OPEN.put(key, shared);
     }

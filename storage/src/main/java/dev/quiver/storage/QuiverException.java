@@ -1,8 +1,8 @@
 package dev.quiver.storage;
 
 /**
- * An error the user can cause or must know about, with its {@link ErrorCode}; the SQL layer turns it
- * into an {@code SQLException} with the code's SQLState and this message.
+ * An error the user can cause or must know about, with its {@link ErrorCode}; the SQL layer turns
+ * it into an {@code SQLException} with the code's SQLState and this message.
  */
 public class QuiverException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -109,4 +109,17 @@ class EnginesTest {
       assertFalse(handle.engine().isClosed());
     }
   }
+
+  @Test
+  void engineClosedDirectlyIsReplacedOnTheNextHandle() {
+    try (Engines.Handle first = Engines.file(dir)) {
+      first.engine().createTable(T, false);
+      first.engine().close();
+      try (Engines.Handle second = Engines.file(dir)) {
+        assertNotSame(first.engine(), second.engine());
+        assertFalse(second.engine().isClosed());
+        assertTrue(second.engine().findTable("t").isPresent());
+      }
+    }
+  }
 }

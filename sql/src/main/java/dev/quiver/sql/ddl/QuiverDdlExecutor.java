@@ -57,7 +57,9 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
       if (column.expression != null) {
         throw new QuiverException(
             ErrorCode.UNSUPPORTED,
-            "column " + column.name.getSimple() + ": DEFAULT and generated columns are not supported");
+            "column "
+                + column.name.getSimple()
+                + ": DEFAULT and generated columns are not supported");
       }
       columns.add(columnDef(column.name.getSimple(), column.dataType));
     }
@@ -97,14 +99,18 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
     if (create.columns.size() != 1) {
       throw new QuiverException(
           ErrorCode.UNSUPPORTED,
-          "index " + name + ": a vector index covers exactly one VECTOR column, not " + create.columns.size());
+          "index "
+              + name
+              + ": a vector index covers exactly one VECTOR column, not "
+              + create.columns.size());
     }
     String column = ((SqlIdentifier) create.columns.get(0)).getSimple();
     Map<String, String> options = Options.index(method, options(create.options));
     Metric metric = Metric.fromOption(options.get("metric"));
     options.put("metric", metric.optionName());
     engine(context)
-        .createIndex(new IndexDef(name, table, column, method, metric, options), create.ifNotExists);
+        .createIndex(
+            new IndexDef(name, table, column, method, metric, options), create.ifNotExists);
   }
 
   /** DROP INDEX. */

@@ -37,8 +37,8 @@ public final class VectorFunctions {
 
   /**
    * The last text TO_VECTOR parsed on this thread and its result. Calcite's generated code calls
-   * TO_VECTOR on a literal once per row; the literal is the same String object every time, so
-   * this turns a parse per row into one per statement execution.
+   * TO_VECTOR on a literal once per row; the literal is the same String object every time, so this
+   * turns a parse per row into one per statement execution.
    */
   private static final ThreadLocal<Object[]> LAST_PARSED = new ThreadLocal<>();
 

@@ -99,17 +99,11 @@ public final class VectorOperatorTable implements SqlOperatorTable {
 
   private static SqlUserDefinedFunction distance(String name, String method) {
     return function(
-        name,
-        method,
-        2,
-        ReturnTypes.cascade(ReturnTypes.DOUBLE, SqlTypeTransforms.TO_NULLABLE));
+        name, method, 2, ReturnTypes.cascade(ReturnTypes.DOUBLE, SqlTypeTransforms.TO_NULLABLE));
   }
 
   private static SqlUserDefinedFunction function(
-      String name,
-      String method,
-      int arity,
-      SqlReturnTypeInference returnType) {
+      String name, String method, int arity, SqlReturnTypeInference returnType) {
     return new SqlUserDefinedFunction(
         new SqlIdentifier(name, SqlParserPos.ZERO),
         SqlKind.OTHER_FUNCTION,
@@ -200,7 +194,8 @@ public final class VectorOperatorTable implements SqlOperatorTable {
     public List<RelDataType> paramTypes(RelDataTypeFactory typeFactory) {
       return Collections.nCopies(
           arity,
-          typeFactory.createTypeWithNullability(QuiverTypeFactory.vectorType(typeFactory, 0), true));
+          typeFactory.createTypeWithNullability(
+              QuiverTypeFactory.vectorType(typeFactory, 0), true));
     }
 
     @Override

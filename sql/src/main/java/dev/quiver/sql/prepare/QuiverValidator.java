@@ -138,8 +138,7 @@ final class QuiverValidator extends CalciteSqlValidator {
     if (i >= columns.size() || !(columns.get(i) instanceof SqlIdentifier column)) {
       return null;
     }
-    RelDataTypeField field =
-        getCatalogReader().nameMatcher().field(rowType, column.getSimple());
+    RelDataTypeField field = getCatalogReader().nameMatcher().field(rowType, column.getSimple());
     return field == null ? null : field.getType();
   }
 }

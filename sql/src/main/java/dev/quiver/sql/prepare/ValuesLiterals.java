@@ -34,7 +34,8 @@ final class ValuesLiterals extends RelHomogeneousShuttle {
       return visited;
     }
     RexBuilder rexBuilder = values.getCluster().getRexBuilder();
-    List<RelDataType> fieldTypes = values.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
+    List<RelDataType> fieldTypes =
+        values.getRowType().getFieldList().stream().map(f -> f.getType()).toList();
     boolean changed = false;
     ImmutableList.Builder<ImmutableList<RexLiteral>> tuples = ImmutableList.builder();
     for (List<RexLiteral> tuple : values.getTuples()) {

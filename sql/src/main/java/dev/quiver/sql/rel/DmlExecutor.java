@@ -14,9 +14,9 @@ import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 
 /**
- * The run-time side of {@link QuiverTableModify}: reads every input row, turns Calcite's values into
- * the engine's (vectors into {@code float[]}), and commits them as one {@link WriteBatch}, so a
- * statement is applied whole or not at all.
+ * The run-time side of {@link QuiverTableModify}: reads every input row, turns Calcite's values
+ * into the engine's (vectors into {@code float[]}), and commits them as one {@link WriteBatch}, so
+ * a statement is applied whole or not at all.
  */
 public final class DmlExecutor {
   private DmlExecutor() {}

@@ -8,7 +8,9 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.core.TableModify;
 
-/** The rule that turns a logical modification of a Quiver table into a {@link QuiverTableModify}. */
+/**
+ * The rule that turns a logical modification of a Quiver table into a {@link QuiverTableModify}.
+ */
 public final class QuiverTableModifyRule extends ConverterRule {
   public static final QuiverTableModifyRule INSTANCE =
       Config.INSTANCE

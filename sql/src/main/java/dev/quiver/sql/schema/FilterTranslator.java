@@ -66,8 +66,7 @@ public final class FilterTranslator {
             kind == SqlKind.AND ? new Predicate.And(operands) : new Predicate.Or(operands));
       }
       case NOT -> {
-        return translate(call.getOperands().get(0), def, root, rexBuilder)
-            .map(Predicate.Not::new);
+        return translate(call.getOperands().get(0), def, root, rexBuilder).map(Predicate.Not::new);
       }
       case SEARCH -> {
         return translate(RexUtil.expandSearch(rexBuilder, null, call), def, root, rexBuilder);
@@ -91,7 +90,11 @@ public final class FilterTranslator {
         }
         return Optional.of(new Predicate.Like(column, text));
       }
-      case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN,
+      case EQUALS,
+          NOT_EQUALS,
+          LESS_THAN,
+          LESS_THAN_OR_EQUAL,
+          GREATER_THAN,
           GREATER_THAN_OR_EQUAL -> {
         RexNode left = call.getOperands().get(0);
         RexNode right = call.getOperands().get(1);

@@ -7,9 +7,9 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 
 /**
- * The schema {@code public}: the engine's tables as Calcite tables. It reads the engine's catalog on
- * every lookup, so every connection and remote client sees the same tables, including those another
- * connection has just created.
+ * The schema {@code public}: the engine's tables as Calcite tables. It reads the engine's catalog
+ * on every lookup, so every connection and remote client sees the same tables, including those
+ * another connection has just created.
  */
 public final class QuiverSchema extends AbstractSchema {
   /** The name of the schema holding user tables. */

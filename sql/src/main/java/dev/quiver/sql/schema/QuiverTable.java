@@ -85,8 +85,7 @@ public final class QuiverTable extends AbstractTable
           case BIGINT -> f.createSqlType(SqlTypeName.BIGINT);
           case REAL -> f.createSqlType(SqlTypeName.REAL);
           case DOUBLE -> f.createSqlType(SqlTypeName.DOUBLE);
-          case DECIMAL ->
-              f.createSqlType(SqlTypeName.DECIMAL, column.precision(), column.scale());
+          case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, column.precision(), column.scale());
           // Unbounded to Calcite, which would silently truncate a longer value on INSERT; the
           // engine checks VARCHAR(n) and rejects it, as PostgreSQL does.
           case VARCHAR -> f.createSqlType(SqlTypeName.VARCHAR);
@@ -109,7 +108,8 @@ public final class QuiverTable extends AbstractTable
 
   /** The table's rows at the current snapshot, for callers that query it as a collection. */
   @Override
-  public <T> Queryable<T> asQueryable(QueryProvider queryProvider, SchemaPlus schema, String tableName) {
+  public <T> Queryable<T> asQueryable(
+      QueryProvider queryProvider, SchemaPlus schema, String tableName) {
     Table table = storage();
     @SuppressWarnings("unchecked")
     Queryable<T> rows =
@@ -187,13 +187,7 @@ public final class QuiverTable extends AbstractTable
       List<RexNode> sourceExpressionList,
       boolean flattened) {
     return LogicalTableModify.create(
-        table,
-        catalogReader,
-        child,
-        operation,
-        updateColumnList,
-        sourceExpressionList,
-        flattened);
+        table, catalogReader, child, operation, updateColumnList, sourceExpressionList, flattened);
   }
 
   @Override

@@ -24,8 +24,8 @@ import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * The schema {@code sys}: read-only tables whose rows describe the engine (SPEC section 3). Rows are
- * computed from the catalog when a query scans them.
+ * The schema {@code sys}: read-only tables whose rows describe the engine (SPEC section 3). Rows
+ * are computed from the catalog when a query scans them.
  */
 public final class SystemSchema extends AbstractSchema {
   /** The schema's name. */
@@ -202,7 +202,9 @@ public final class SystemSchema extends AbstractSchema {
 
   private static String format(Map<String, String> options) {
     return new java.util.TreeMap<>(options)
-        .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", "));
   }
 
   private record Column(String name, SqlTypeName type) {}

@@ -8,9 +8,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Conversions of the many forms a vector takes on its way through JDBC and Calcite ({@code float[]},
- * {@code double[]}, lists, {@link java.sql.Array}, {@code '[...]'} text) into the engine's {@code
- * float[]}, with the checks SPEC section 3 requires.
+ * Conversions of the many forms a vector takes on its way through JDBC and Calcite ({@code
+ * float[]}, {@code double[]}, lists, {@link java.sql.Array}, {@code '[...]'} text) into the
+ * engine's {@code float[]}, with the checks SPEC section 3 requires.
  */
 public final class VectorValues {
   private VectorValues() {}

@@ -10,7 +10,8 @@ import java.util.Set;
  * One option a table or index accepts in its {@code WITH (...)} clause: its name, default, and the
  * check that turns a user's value into the normalized text stored in the catalog.
  */
-record OptionSpec(String name, String defaultValue, Kind kind, double min, double max, Set<String> choices) {
+record OptionSpec(
+    String name, String defaultValue, Kind kind, double min, double max, Set<String> choices) {
 
   /** The shape of an option's values. */
   enum Kind {
@@ -83,7 +84,8 @@ record OptionSpec(String name, String defaultValue, Kind kind, double min, doubl
       case CHOICE -> {
         String v = text.toLowerCase(Locale.ROOT);
         if (!choices.contains(v)) {
-          throw invalid(owner, text, "one of " + String.join(", ", choices.stream().sorted().toList()));
+          throw invalid(
+              owner, text, "one of " + String.join(", ", choices.stream().sorted().toList()));
         }
         return v;
       }

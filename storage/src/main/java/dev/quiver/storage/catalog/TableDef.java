@@ -30,6 +30,17 @@ public record TableDef(
             "table " + name + " declares column " + c.name() + " twice");
       }
     }
+    if (primaryKey >= columns.size() || primaryKey < -1) {
+      throw new QuiverException(
+          ErrorCode.INVALID_DEFINITION,
+          "table "
+              + name
+              + ": primary key position "
+              + primaryKey
+              + " is not one of its "
+              + columns.size()
+              + " columns");
+    }
     if (primaryKey >= 0) {
       ColumnDef key = columns.get(primaryKey);
       if (!key.type().canBePrimaryKey()) {
@@ -53,7 +64,13 @@ public record TableDef(
       if (column != null && columns.stream().noneMatch(c -> c.name().equals(column))) {
         throw new QuiverException(
             ErrorCode.INVALID_OPTION,
-            "table option " + option + " names column " + column + ", which " + name + " does not have");
+            "table option "
+                + option
+                + " names column "
+                + column
+                + ", which "
+                + name
+                + " does not have");
       }
     }
   }

@@ -95,7 +95,9 @@ public final class DatabaseLock {
       return new DatabaseLock(key, holder, channel, lock);
     } catch (IOException e) {
       throw new QuiverException(
-          ErrorCode.IO_ERROR, "cannot lock database folder " + directory + ": " + e.getMessage(), e);
+          ErrorCode.IO_ERROR,
+          "cannot lock database folder " + directory + ": " + e.getMessage(),
+          e);
     } finally {
       if (!acquired) {
         closeQuietly(channel);

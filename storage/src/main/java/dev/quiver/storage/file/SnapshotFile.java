@@ -48,8 +48,8 @@ import java.util.zip.CRC32;
  * crc32      long     CRC-32 of every byte above
  * </pre>
  *
- * <p>It is written to {@code quiver.snapshot.tmp}, forced to disk, renamed over the old file and the
- * folder forced, so a crash leaves the old or the new snapshot whole. A checksum mismatch is
+ * <p>It is written to {@code quiver.snapshot.tmp}, forced to disk, renamed over the old file and
+ * the folder forced, so a crash leaves the old or the new snapshot whole. A checksum mismatch is
  * reported as CORRUPT_FILE naming the file, never read as data. This format is the skeleton's; the
  * segment store of issue 3 replaces it.
  */
@@ -78,7 +78,8 @@ public final class SnapshotFile {
     } catch (NoSuchFileException e) {
       return new Contents(0, List.of(), List.of());
     } catch (IOException e) {
-      throw new QuiverException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new QuiverException(
+          ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
     }
     if (bytes.length < MAGIC.length + 12) {
       throw corrupt(file, "file is " + bytes.length + " bytes, shorter than a header and footer");
@@ -102,7 +103,8 @@ public final class SnapshotFile {
       }
       int version = in.readInt();
       if (version != VERSION) {
-        throw corrupt(file, "unsupported snapshot version " + version + "; this build reads " + VERSION);
+        throw corrupt(
+            file, "unsupported snapshot version " + version + "; this build reads " + VERSION);
       }
       long lastTs = in.readLong();
       int tableCount = in.readInt();

@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * A filter on a table's scalar columns, pushed down from SQL's WHERE clause into scans and vector
- * searches. Evaluation follows SQL's three-valued logic: {@link #evaluate} returns null for
- * UNKNOWN (a comparison with NULL), and a row passes only when the result is TRUE.
+ * searches. Evaluation follows SQL's three-valued logic: {@link #evaluate} returns null for UNKNOWN
+ * (a comparison with NULL), and a row passes only when the result is TRUE.
  *
  * <p>Comparison values are in the engine's representation of the column's type (see {@link
  * dev.quiver.storage.catalog.ColumnType}); numbers of different classes compare by value.

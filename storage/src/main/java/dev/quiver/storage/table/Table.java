@@ -26,8 +26,9 @@ import java.util.Set;
  * wrote it and of the batch that deleted it, so a reader at a {@link Snapshot} sees exactly the
  * batches committed before it, without locks, while writers go on.
  *
- * <p>This is the engine's in-memory row store; segments on disk replace it (issue 3) behind the same
- * methods. Rows returned by scans and searches are the stored arrays: callers must not modify them.
+ * <p>This is the engine's in-memory row store; segments on disk replace it (issue 3) behind the
+ * same methods. Rows returned by scans and searches are the stored arrays: callers must not modify
+ * them.
  */
 public final class Table {
   private final TableDef def;
@@ -339,7 +340,9 @@ public final class Table {
         for (int i = 0; i < end; i++) {
           StoredRow row = rows.get(i);
           if (row.isLive()) {
-            liveByValue.computeIfAbsent(new RowValues(row.values), v -> new ArrayDeque<>()).add(row);
+            liveByValue
+                .computeIfAbsent(new RowValues(row.values), v -> new ArrayDeque<>())
+                .add(row);
           }
         }
       }

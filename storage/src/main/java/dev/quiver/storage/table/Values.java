@@ -12,8 +12,8 @@ public final class Values {
   private Values() {}
 
   /**
-   * Checks a value for a column and returns it in the column's representation: numbers are
-   * narrowed or widened when no digits are lost, vectors are checked for dimension and finiteness.
+   * Checks a value for a column and returns it in the column's representation: numbers are narrowed
+   * or widened when no digits are lost, vectors are checked for dimension and finiteness.
    */
   public static Object conform(ColumnDef column, Object value) {
     if (value == null) {
@@ -114,8 +114,7 @@ public final class Values {
       return ca.compareTo(b);
     }
     throw new QuiverException(
-        ErrorCode.INVALID_VALUE,
-        "cannot compare " + literal(a) + " with " + literal(b));
+        ErrorCode.INVALID_VALUE, "cannot compare " + literal(a) + " with " + literal(b));
   }
 
   /** A value as an SQL literal, for messages and EXPLAIN. */
@@ -199,6 +198,11 @@ public final class Values {
   private static QuiverException outOfRange(ColumnDef column, Object value) {
     return new QuiverException(
         ErrorCode.NUMERIC_OUT_OF_RANGE,
-        "value " + literal(value) + " does not fit column " + column.name() + " of type " + column.typeName());
+        "value "
+            + literal(value)
+            + " does not fit column "
+            + column.name()
+            + " of type "
+            + column.typeName());
   }
 }

@@ -13,7 +13,8 @@ public final class Vectors {
   private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0f);
 
   private static final java.util.Set<String> NON_FINITE_WORDS =
-      java.util.Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
+      java.util.Set.of(
+          "nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
 
   /**
    * Parses {@code [x, y, ...]}: brackets required, components separated by commas, any white space.
@@ -45,10 +46,7 @@ public final class Vectors {
                 + "; vectors must not contain NaN or Infinity");
       }
       if (part.isEmpty() || !isDecimalNumber(part)) {
-        throw malformed(
-            text,
-            what,
-            "component " + (i + 1) + " ('" + part + "') is not a number");
+        throw malformed(text, what, "component " + (i + 1) + " ('" + part + "') is not a number");
       }
       result[i] = Float.parseFloat(part);
       if (!Float.isFinite(result[i])) {

@@ -114,4 +114,13 @@ class TableDefTest {
         "partition_key",
         "tenant");
   }
+
+  @Test
+  void primaryKeyPositionOutsideTheColumnsFailsNamingIt() {
+    assertFails(
+        ErrorCode.INVALID_DEFINITION,
+        () ->
+            new TableDef("t", List.of(ColumnDef.of("id", ColumnType.INTEGER, false)), 3, Map.of()),
+        "position 3");
+  }
 }
