@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import sqlline.SqlLine;
 import sqlline.SqlLineOpts;
 
@@ -41,7 +43,16 @@ public final class Main {
   private Main() {}
 
   /** Runs one command and exits with its status: 0 success, 1 failure, 2 bad usage. */
+  /**
+   * Lucene announces its SIMD setup at INFO on first use, which would land in the middle of the
+   * shell's or demo's output; the command line shows warnings only. Held in a field because
+   * java.util.logging keeps loggers weakly and would drop the level with the logger.
+   */
+  private static final Logger LUCENE_VECTORIZATION =
+      Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   public static void main(String[] args) {
+    LUCENE_VECTORIZATION.setLevel(Level.WARNING);
     System.exit(run(args, System.out, System.err));
   }
 
