@@ -1,0 +1,91 @@
+package dev.quiver.index.segment;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+
+/**
+ * The tuning of one {@link SegmentWriter#write} call: HNSW graph parameters per vector field and
+ * the indexing buffer size.
+ *
+ * @param defaultHnsw the graph parameters of vector fields not named in {@code hnswByField}
+ * @param hnswByField graph parameters by vector field name
+ * @param ramBufferMb the indexing buffer; a segment whose rows, vectors and graph fit in it is
+ *     written in a single flush, a larger one in several flushes merged into one at the end (which
+ *     rebuilds the graph, so it costs more time)
+ */
+public record WriteOptions(Hnsw defaultHnsw, Map<String, Hnsw> hnswByField, double ramBufferMb) {
+
+  /** Default indexing buffer: 100k rows of 128-d vectors and their graph fit in one flush. */
+  public static final double DEFAULT_RAM_BUFFER_MB = 256;
+
+  /**
+   * HNSW graph construction parameters.
+   *
+   * @param m the maximum number of neighbours per node (pgvector's {@code m}, Lucene's maxConn)
+   * @param beamWidth the candidate list size during construction (pgvector's {@code
+   *     ef_construction})
+   */
+  public record Hnsw(int m, int beamWidth) {
+    /** Lucene's defaults: m = 16, beamWidth = 100. */
+    public static final Hnsw DEFAULT =
+        new Hnsw(
+            Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
+            Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH);
+
+    /** Checks the ranges Lucene accepts. */
+    public Hnsw {
+      if (m < 1 || m > Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN) {
+        throw new IllegalArgumentException(
+            "HNSW m is "
+                + m
+                + "; it must be between 1 and "
+                + Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN);
+      }
+      if (beamWidth < 1 || beamWidth > Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH) {
+        throw new IllegalArgumentException(
+            "HNSW beam width (ef_construction) is "
+                + beamWidth
+                + "; it must be between 1 and "
+                + Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH);
+      }
+    }
+  }
+
+  /** Checks the buffer size and copies the map. */
+  public WriteOptions {
+    Objects.requireNonNull(defaultHnsw, "defaultHnsw");
+    hnswByField = Map.copyOf(hnswByField);
+    if (!(ramBufferMb >= 1)) {
+      throw new IllegalArgumentException("ramBufferMb is " + ramBufferMb + "; it must be >= 1");
+    }
+  }
+
+  /** Lucene's HNSW defaults for every field and a {@value #DEFAULT_RAM_BUFFER_MB} MB buffer. */
+  public static WriteOptions defaults() {
+    return new WriteOptions(Hnsw.DEFAULT, Map.of(), DEFAULT_RAM_BUFFER_MB);
+  }
+
+  /** These options with {@code hnsw} for vector field {@code field}. */
+  public WriteOptions withHnsw(String field, Hnsw hnsw) {
+    Map<String, Hnsw> byField = new HashMap<>(hnswByField);
+    byField.put(field, hnsw);
+    return new WriteOptions(defaultHnsw, byField, ramBufferMb);
+  }
+
+  /** These options with {@code hnsw} for every vector field not set one by one. */
+  public WriteOptions withDefaultHnsw(Hnsw hnsw) {
+    return new WriteOptions(hnsw, hnswByField, ramBufferMb);
+  }
+
+  /** These options with an indexing buffer of {@code megabytes}. */
+  public WriteOptions withRamBufferMb(double megabytes) {
+    return new WriteOptions(defaultHnsw, hnswByField, megabytes);
+  }
+
+  /** The graph parameters of vector field {@code field}. */
+  public Hnsw hnsw(String field) {
+    return hnswByField.getOrDefault(field, defaultHnsw);
+  }
+}
