@@ -226,6 +226,19 @@ SqlDrop QuiverDropTable(Span s, boolean replace) :
     }
 }
 
+/** Parses FLUSH TABLE name. */
+SqlNode QuiverFlushTable() :
+{
+    final Span s;
+    final SqlIdentifier name;
+}
+{
+    <FLUSH> { s = span(); } <TABLE> name = CompoundIdentifier()
+    {
+        return new SqlFlushTable(s.end(this), name);
+    }
+}
+
 /** Parses the part of DROP INDEX after DROP. */
 SqlDrop QuiverDropIndex(Span s, boolean replace) :
 {

@@ -35,6 +35,8 @@ public final class Main {
         shell [URL] [sqlline options]  SQL shell on URL (default %s)
         demo [URL]                     load a few hundred short texts and run vector searches
                                        (default %s)
+        bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--dir PATH]
+                                       durable JDBC insert rate into a file database
         version                        print the version
         help                           print this message
       """
@@ -42,7 +44,6 @@ public final class Main {
 
   private Main() {}
 
-  /** Runs one command and exits with its status: 0 success, 1 failure, 2 bad usage. */
   /**
    * Lucene announces its SIMD setup at INFO on first use, which would land in the middle of the
    * shell's or demo's output; the command line shows warnings only. Held in a field because
@@ -51,6 +52,7 @@ public final class Main {
   private static final Logger LUCENE_VECTORIZATION =
       Logger.getLogger("org.apache.lucene.internal.vectorization");
 
+  /** Runs one command and exits with its status: 0 success, 1 failure, 2 bad usage. */
   public static void main(String[] args) {
     LUCENE_VECTORIZATION.setLevel(Level.WARNING);
     System.exit(run(args, System.out, System.err));
@@ -63,6 +65,7 @@ public final class Main {
       return switch (command) {
         case "shell" -> shell(rest);
         case "demo" -> demo(rest, out, err);
+        case "bench" -> bench(rest, out, err);
         case "version", "--version" -> version(out);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
@@ -82,6 +85,15 @@ public final class Main {
       err.println("quiver " + command + ": " + e);
       return 1;
     }
+  }
+
+  private static int bench(List<String> args, PrintStream out, PrintStream err)
+      throws SQLException, IOException {
+    if (args.isEmpty() || !args.get(0).equals("insert")) {
+      err.println("quiver bench: name a benchmark: insert");
+      return 2;
+    }
+    return InsertBenchmark.run(args.subList(1, args.size()), out);
   }
 
   private static int shell(List<String> args) throws IOException {

@@ -34,8 +34,8 @@ public final class QuiverDriver implements Driver {
     }
     QuiverSqlSession session =
         switch (parsed.kind()) {
-          case MEMORY -> QuiverSqlSession.memory(parsed.location());
-          case FILE -> QuiverSqlSession.file(Path.of(parsed.location()));
+          case MEMORY -> QuiverSqlSession.memory(parsed.location(), parsed.properties());
+          case FILE -> QuiverSqlSession.file(Path.of(parsed.location()), parsed.properties());
           case REMOTE ->
               throw new SQLFeatureNotSupportedException(
                   "remote connections (jdbc:quiver:remote:) are not available in this build;"

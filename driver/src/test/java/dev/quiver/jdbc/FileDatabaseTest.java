@@ -56,4 +56,51 @@ class FileDatabaseTest {
       }
     }
   }
+
+  @Test
+  void flushTableCheckpointsAndSysWalShowsTheLog() throws SQLException {
+    String url = "jdbc:quiver:file:" + folder.resolve("flush");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v VECTOR(2))");
+      s.executeUpdate("INSERT INTO t VALUES (1, '[1, 2]')");
+      try (ResultSet rs = s.executeQuery("SELECT file, size_bytes, last_ts FROM sys.wal")) {
+        assertTrue(rs.next(), "the log has a file");
+        assertTrue(rs.getString(1).startsWith("wal-"), rs.getString(1));
+        assertTrue(rs.getLong(2) > 0);
+        assertTrue(rs.getTimestamp(3) != null, "the insert is in the log");
+      }
+      assertEquals(0, s.executeUpdate("FLUSH TABLE t"));
+      try (ResultSet rs = s.executeQuery("SELECT checkpoint_ts, last_ts FROM sys.wal")) {
+        while (rs.next()) {
+          assertTrue(
+              rs.getTimestamp(2) == null || !rs.getTimestamp(2).after(rs.getTimestamp(1)),
+              "after FLUSH TABLE every remaining log record is covered by the checkpoint");
+        }
+      }
+      SQLException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              SQLException.class, () -> s.execute("FLUSH TABLE nope"));
+      assertEquals("42P01", e.getSQLState());
+    }
+  }
+
+  @Test
+  void syncNoneConnectionWritesAndReadsItsRows() throws SQLException {
+    String url = "jdbc:quiver:file:" + folder.resolve("nosync");
+    try (Connection c = DriverManager.getConnection(url + ";sync=none");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+      s.executeUpdate("INSERT INTO t VALUES (1), (2), (3)");
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+        rs.next();
+        assertEquals(3, rs.getInt(1), "a sync=none write is visible to its own connection at once");
+      }
+    }
+    try (Connection c = DriverManager.getConnection(url);
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+      rs.next();
+      assertEquals(3, rs.getInt(1), "a clean close keeps sync=none writes");
+    }
+  }
 }

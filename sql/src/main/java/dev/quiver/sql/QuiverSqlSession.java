@@ -10,6 +10,7 @@ import dev.quiver.storage.Engines;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.schema.SchemaPlus;
@@ -30,18 +31,26 @@ public final class QuiverSqlSession implements AutoCloseable {
     this.connection = connection;
   }
 
-  /** A session on an in-memory database; an empty name gives a private one. */
-  public static QuiverSqlSession memory(String name) throws SQLException {
-    return open(() -> Engines.memory(name));
+  /**
+   * A session on an in-memory database; an empty name gives a private one.
+   *
+   * @param properties connection properties by lower-case name (see docs/sql.md)
+   */
+  public static QuiverSqlSession memory(String name, Map<String, String> properties)
+      throws SQLException {
+    return open(() -> Engines.memory(name), properties);
   }
 
   /** A session on the database in a folder, created if missing. */
-  public static QuiverSqlSession file(Path directory) throws SQLException {
-    return open(() -> Engines.file(directory));
+  public static QuiverSqlSession file(Path directory, Map<String, String> properties)
+      throws SQLException {
+    return open(() -> Engines.file(directory), properties);
   }
 
-  private static QuiverSqlSession open(java.util.function.Supplier<Engines.Handle> opener)
+  private static QuiverSqlSession open(
+      java.util.function.Supplier<Engines.Handle> opener, Map<String, String> properties)
       throws SQLException {
+    boolean durableWrites = !"none".equalsIgnoreCase(properties.getOrDefault("sync", "commit"));
     Engines.Handle handle;
     try {
       handle = opener.get();
@@ -51,7 +60,8 @@ public final class QuiverSqlSession implements AutoCloseable {
     try {
       Connection connection = CALCITE.open(calciteProperties());
       SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
-      SchemaPlus schema = root.add(QuiverSchema.NAME, new QuiverSchema(handle.engine()));
+      SchemaPlus schema =
+          root.add(QuiverSchema.NAME, new QuiverSchema(handle.engine(), durableWrites));
       // The catalog changes under the connection (other connections create tables): never cache.
       schema.setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(handle.engine())).setCacheEnabled(false);

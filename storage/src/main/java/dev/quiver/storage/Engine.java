@@ -4,38 +4,74 @@ import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.file.DatabaseLock;
+import dev.quiver.storage.file.FileLayer;
+import dev.quiver.storage.file.RowCodec;
 import dev.quiver.storage.file.SnapshotFile;
+import dev.quiver.storage.table.CommitLog;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.Timeline;
+import dev.quiver.storage.table.WriteBatch;
+import dev.quiver.storage.wal.WriteAheadLog;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One Quiver database: its catalog of tables and vector indexes, their rows, and the timeline that
  * orders writes. In memory, or in a folder that it holds exclusively while open.
  *
- * <p>Catalog changes (DDL) are serialized on the engine; row writes go through {@link Table#apply}.
- * A folder database is loaded from its snapshot file when opened and written back by {@link
- * #checkpoint()} and {@link #close()}; the write-ahead log that makes every acknowledged write
- * durable comes with the segment store (issue 3).
+ * <p>In a folder, every change (DDL included) is appended to the write-ahead log under its
+ * timestamp and is on disk before the statement returns (group commit: concurrent statements share
+ * one fsync). A checkpoint writes the database as of a consistent timestamp to {@code
+ * quiver.snapshot} and drops the log below it; opening reads the snapshot and replays the log after
+ * it, so recovery gives exactly the acknowledged changes. Checkpoints run on close, on {@code FLUSH
+ * TABLE}, and in the background once the log has grown by {@link #CHECKPOINT_LOG_BYTES} bytes.
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
+  /**
+   * Log growth after which a checkpoint runs in the background: 64 MiB, or the system property
+   * {@code quiver.checkpoint.log.bytes}.
+   */
+  static final long CHECKPOINT_LOG_BYTES = Long.getLong("quiver.checkpoint.log.bytes", 64L << 20);
+
+  /** Size at which the write-ahead log starts a new file. */
+  static final long LOG_FILE_BYTES = 64L << 20;
+
   private final Path directory;
   private final DatabaseLock lock;
   private final Timeline timeline;
   private final Map<String, Table> tables = new ConcurrentSkipListMap<>();
   private final Map<String, IndexDef> indexes = new ConcurrentSkipListMap<>();
+  private final Object checkpointMonitor = new Object();
+  private final AtomicLong logBytesSinceCheckpoint = new AtomicLong();
+  private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+  private WriteAheadLog wal;
+  private CommitLog commitLog = CommitLog.NONE;
+  private ExecutorService checkpointer;
+  private volatile long checkpointTimestamp;
   private volatile boolean closed;
 
   private Engine(Path directory, DatabaseLock lock, long lastTimestamp) {
     this.directory = directory;
     this.lock = lock;
     this.timeline = new Timeline(lastTimestamp);
+    this.checkpointTimestamp = lastTimestamp;
   }
 
   /** A new, empty in-memory database. */
@@ -43,24 +79,51 @@ public final class Engine implements AutoCloseable {
     return new Engine(null, null, 0);
   }
 
-  /**
-   * Opens (creating if missing) the database in a folder, holding it against other processes.
-   *
-   * @throws QuiverException DATABASE_LOCKED if another process holds it, CORRUPT_FILE or IO_ERROR
-   */
+  /** Opens (creating if missing) the database in a folder; see {@link #open(Path, FileLayer)}. */
   public static Engine open(Path directory) {
+    return open(directory, FileLayer.DEFAULT);
+  }
+
+  /**
+   * Opens (creating if missing) the database in a folder, holding it against other processes: reads
+   * the last checkpoint, replays the write-ahead log after it (a torn record at its end, from a
+   * crash mid-write, is cut off with a warning), and is then ready.
+   *
+   * @throws QuiverException DATABASE_LOCKED if another process holds it, CORRUPT_FILE naming a
+   *     damaged file, or IO_ERROR
+   */
+  public static Engine open(Path directory, FileLayer files) {
     DatabaseLock lock = DatabaseLock.acquire(directory);
+    Engine engine = null;
     try {
       SnapshotFile.Contents contents = SnapshotFile.read(directory);
-      Engine engine = new Engine(directory, lock, contents.lastTimestamp());
+      engine = new Engine(directory, lock, contents.lastTimestamp());
       for (SnapshotFile.TableContents t : contents.tables()) {
-        Table table = new Table(t.def(), engine.timeline);
+        Table table = engine.newTable(t.def());
         t.rows().forEach(r -> table.restore(r.values(), r.insertTs()));
         engine.tables.put(t.def().name(), table);
       }
-      contents.indexes().forEach(i -> engine.indexes.put(i.name(), i));
+      for (IndexDef index : contents.indexes()) {
+        engine.indexes.put(index.name(), index);
+      }
+      engine.wal =
+          WriteAheadLog.open(
+              directory.resolve("wal"), WriteAheadLog.Sync.COMMIT, files, LOG_FILE_BYTES);
+      Engine opened = engine;
+      engine.wal.replay(contents.lastTimestamp(), opened::replay);
+      engine.commitLog = engine.new LogAdapter();
+      engine.checkpointer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "quiver-checkpoint " + directory.getFileName());
+                t.setDaemon(true);
+                return t;
+              });
       return engine;
     } catch (RuntimeException e) {
+      if (engine != null && engine.wal != null) {
+        engine.wal.close();
+      }
       lock.release();
       throw e;
     }
@@ -77,82 +140,95 @@ public final class Engine implements AutoCloseable {
     return timeline.snapshot();
   }
 
+  /** The timestamp of the last checkpoint: the log holds everything after it. */
+  public long checkpointTimestamp() {
+    return checkpointTimestamp;
+  }
+
+  /** The write-ahead log's files, oldest first (empty in memory). */
+  public List<WriteAheadLog.FileInfo> logFiles() {
+    return wal == null ? List.of() : wal.files();
+  }
+
   /** Creates a table; returns false (and changes nothing) if it exists and ifNotExists is set. */
-  public synchronized boolean createTable(TableDef def, boolean ifNotExists) {
+  public boolean createTable(TableDef def, boolean ifNotExists) {
     checkOpen();
-    if (tables.containsKey(def.name())) {
-      if (ifNotExists) {
-        return false;
-      }
-      throw new QuiverException(
-          ErrorCode.DUPLICATE_OBJECT,
-          "table " + def.name() + " already exists; use CREATE TABLE IF NOT EXISTS to skip it");
-    }
-    tables.put(def.name(), new Table(def, timeline));
-    return true;
+    return change(
+        LogRecord.createTable(def),
+        () -> {
+          if (tables.containsKey(def.name())) {
+            if (ifNotExists) {
+              return false;
+            }
+            throw new QuiverException(
+                ErrorCode.DUPLICATE_OBJECT,
+                "table "
+                    + def.name()
+                    + " already exists; use CREATE TABLE IF NOT EXISTS to skip it");
+          }
+          return true;
+        },
+        () -> tables.put(def.name(), newTable(def)));
   }
 
   /** Drops a table and its indexes; returns false if it does not exist and ifExists is set. */
-  public synchronized boolean dropTable(String name, boolean ifExists) {
+  public boolean dropTable(String name, boolean ifExists) {
     checkOpen();
-    Table table = tables.remove(name);
-    if (table == null) {
-      if (ifExists) {
-        return false;
-      }
-      throw tableNotFound(name);
-    }
-    table.markDropped();
-    indexes.values().removeIf(i -> i.table().equals(name));
-    return true;
+    return change(
+        LogRecord.dropTable(name),
+        () -> {
+          if (!tables.containsKey(name)) {
+            if (ifExists) {
+              return false;
+            }
+            throw tableNotFound(name);
+          }
+          return true;
+        },
+        () -> removeTable(name));
   }
 
   /**
    * Records a vector index on a VECTOR column; returns false if it exists and ifNotExists is set.
    */
-  public synchronized boolean createIndex(IndexDef def, boolean ifNotExists) {
+  public boolean createIndex(IndexDef def, boolean ifNotExists) {
     checkOpen();
-    if (indexes.containsKey(def.name())) {
-      if (ifNotExists) {
-        return false;
-      }
-      throw new QuiverException(
-          ErrorCode.DUPLICATE_OBJECT,
-          "index " + def.name() + " already exists; use CREATE INDEX IF NOT EXISTS to skip it");
-    }
-    TableDef table = table(def.table()).def();
-    int column = table.columnIndex(def.column());
-    if (column < 0) {
-      throw new QuiverException(
-          ErrorCode.COLUMN_NOT_FOUND, "table " + table.name() + " has no column " + def.column());
-    }
-    if (table.column(column).type() != ColumnType.VECTOR) {
-      throw new QuiverException(
-          ErrorCode.INVALID_DEFINITION,
-          "index "
-              + def.name()
-              + ": column "
-              + def.column()
-              + " is "
-              + table.column(column).typeName()
-              + "; vector indexes cover VECTOR columns");
-    }
-    indexes.put(def.name(), def);
-    return true;
+    return change(
+        LogRecord.createIndex(def),
+        () -> {
+          if (indexes.containsKey(def.name())) {
+            if (ifNotExists) {
+              return false;
+            }
+            throw new QuiverException(
+                ErrorCode.DUPLICATE_OBJECT,
+                "index "
+                    + def.name()
+                    + " already exists; use CREATE INDEX IF NOT EXISTS to skip it");
+          }
+          checkIndexable(def);
+          return true;
+        },
+        () -> indexes.put(def.name(), def));
   }
 
   /** Drops an index; returns false if it does not exist and ifExists is set. */
-  public synchronized boolean dropIndex(String name, boolean ifExists) {
+  public boolean dropIndex(String name, boolean ifExists) {
     checkOpen();
-    if (indexes.remove(name) == null) {
-      if (ifExists) {
-        return false;
-      }
-      throw new QuiverException(
-          ErrorCode.INDEX_NOT_FOUND,
-          "index " + name + " does not exist; see sys.indexes, or use DROP INDEX IF EXISTS");
-    }
-    return true;
+    return change(
+        LogRecord.dropIndex(name),
+        () -> {
+          if (!indexes.containsKey(name)) {
+            if (ifExists) {
+              return false;
+            }
+            throw new QuiverException(
+                ErrorCode.INDEX_NOT_FOUND,
+                "index " + name + " does not exist; see sys.indexes, or use DROP INDEX IF EXISTS");
+          }
+          return true;
+        },
+        () -> indexes.remove(name));
   }
 
   /** The table of this name. @throws QuiverException TABLE_NOT_FOUND */
@@ -181,22 +257,39 @@ public final class Engine implements AutoCloseable {
     return indexes.values().stream().filter(i -> i.table().equals(table)).toList();
   }
 
-  /** Writes the database's current state to its folder (no-op in memory). */
-  public synchronized void checkpoint() {
+  /**
+   * Writes the database as of a consistent timestamp to its folder and drops the write-ahead log
+   * below it (no-op in memory). Writers wait only while the catalog is copied; rows are read at the
+   * checkpoint's snapshot while they go on.
+   */
+  public void checkpoint() {
     checkOpen();
     if (directory == null) {
       return;
     }
-    Snapshot snapshot = timeline.snapshot();
-    List<SnapshotFile.TableContents> contents = new ArrayList<>();
-    for (Table table : tables.values()) {
-      List<SnapshotFile.StoredRowData> rows = new ArrayList<>();
-      table.forEachVisible(
-          snapshot, (values, ts) -> rows.add(new SnapshotFile.StoredRowData(values, ts)));
-      contents.add(new SnapshotFile.TableContents(table.def(), rows));
+    synchronized (checkpointMonitor) {
+      List<Table> tableList = new ArrayList<>();
+      List<IndexDef> indexList = new ArrayList<>();
+      long cut =
+          timeline.quiesce(
+              () -> {
+                tableList.addAll(tables.values());
+                indexList.addAll(indexes.values());
+              });
+      Snapshot snapshot = new Snapshot(cut);
+      List<SnapshotFile.TableContents> contents = new ArrayList<>();
+      for (Table table : tableList) {
+        List<SnapshotFile.StoredRowData> rows = new ArrayList<>();
+        table.forEachVisible(
+            snapshot, (values, ts) -> rows.add(new SnapshotFile.StoredRowData(values, ts)));
+        contents.add(new SnapshotFile.TableContents(table.def(), rows));
+      }
+      long logged = logBytesSinceCheckpoint.get();
+      SnapshotFile.write(directory, new SnapshotFile.Contents(cut, contents, indexList));
+      checkpointTimestamp = cut;
+      logBytesSinceCheckpoint.addAndGet(-logged);
+      wal.truncateUpTo(cut);
     }
-    SnapshotFile.write(
-        directory, new SnapshotFile.Contents(snapshot.timestamp(), contents, indexes()));
   }
 
   /** Checkpoints a file database and releases its folder. */
@@ -206,9 +299,18 @@ public final class Engine implements AutoCloseable {
       return;
     }
     try {
+      if (checkpointer != null) {
+        checkpointer.shutdown();
+        checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+      }
       checkpoint();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       closed = true;
+      if (wal != null) {
+        wal.close();
+      }
       if (lock != null) {
         lock.release();
       }
@@ -217,6 +319,144 @@ public final class Engine implements AutoCloseable {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  private interface Check {
+    /** Whether the change applies; false to skip it quietly; throws to refuse it. */
+    boolean applies();
+  }
+
+  /**
+   * Commits a catalog change: under the commit lock, checks it, logs it and applies it; then waits
+   * until it is durable and visible. DDL is always durable before it returns.
+   */
+  private boolean change(byte[] record, Check check, Runnable apply) {
+    Timeline.Commit commit = timeline.begin();
+    long token;
+    try {
+      if (!check.applies()) {
+        commit.abort();
+        return false;
+      }
+      token = commitLog.append(commit.timestamp(), record);
+      apply.run();
+    } catch (RuntimeException e) {
+      commit.abort();
+      throw e;
+    }
+    commit.unlock();
+    try {
+      commitLog.awaitDurable(token);
+    } catch (RuntimeException e) {
+      commit.fail(e);
+      throw e;
+    }
+    commit.complete();
+    return true;
+  }
+
+  private Table newTable(TableDef def) {
+    return new Table(def, timeline, directory == null ? CommitLog.NONE : new LogAdapter());
+  }
+
+  private void removeTable(String name) {
+    Table table = tables.remove(name);
+    table.markDropped();
+    indexes.values().removeIf(i -> i.table().equals(name));
+  }
+
+  private void checkIndexable(IndexDef def) {
+    TableDef table = table(def.table()).def();
+    int column = table.columnIndex(def.column());
+    if (column < 0) {
+      throw new QuiverException(
+          ErrorCode.COLUMN_NOT_FOUND, "table " + table.name() + " has no column " + def.column());
+    }
+    if (table.column(column).type() != ColumnType.VECTOR) {
+      throw new QuiverException(
+          ErrorCode.INVALID_DEFINITION,
+          "index "
+              + def.name()
+              + ": column "
+              + def.column()
+              + " is "
+              + table.column(column).typeName()
+              + "; vector indexes cover VECTOR columns");
+    }
+  }
+
+  /** Applies one logged change at its original timestamp while opening. */
+  private void replay(long timestamp, byte[] payload) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+      byte version = in.readByte();
+      if (version != LogRecord.VERSION) {
+        throw new IOException("unknown log record version " + version);
+      }
+      byte type = in.readByte();
+      if (type == LogRecord.WRITE) {
+        String name = in.readUTF();
+        Table table = tables.get(name);
+        if (table == null) {
+          throw new IOException(
+              "a write to table " + name + ", which does not exist at that point");
+        }
+        table.replay(WriteBatch.readFrom(in, table.def()), timestamp);
+        return;
+      }
+      Timeline.Commit commit = timeline.beginAt(timestamp);
+      try {
+        switch (type) {
+          case LogRecord.CREATE_TABLE -> {
+            TableDef def = RowCodec.readTableDef(in);
+            tables.put(def.name(), newTable(def));
+          }
+          case LogRecord.DROP_TABLE -> removeTable(in.readUTF());
+          case LogRecord.CREATE_INDEX -> {
+            IndexDef def = RowCodec.readIndexDef(in);
+            indexes.put(def.name(), def);
+          }
+          case LogRecord.DROP_INDEX -> indexes.remove(in.readUTF());
+          default -> throw new IOException("unknown log record type " + type);
+        }
+      } catch (RuntimeException | IOException e) {
+        commit.abort();
+        throw e;
+      }
+      commit.complete();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof QuiverException q && q.code() == ErrorCode.CORRUPT_FILE) {
+        throw q;
+      }
+      throw new QuiverException(
+          ErrorCode.CORRUPT_FILE,
+          "write-ahead log in "
+              + directory.resolve("wal")
+              + " has a record at timestamp "
+              + timestamp
+              + " that does not apply to the database ("
+              + e.getMessage()
+              + "); restore the database from a backup",
+          e);
+    }
+  }
+
+  private void maybeCheckpointInBackground(int recordBytes) {
+    if (logBytesSinceCheckpoint.addAndGet(recordBytes) < CHECKPOINT_LOG_BYTES
+        || !checkpointQueued.compareAndSet(false, true)) {
+      return;
+    }
+    checkpointer.execute(
+        () -> {
+          try {
+            if (!closed) {
+              checkpoint();
+            }
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "background checkpoint of " + directory + " failed", e);
+          } finally {
+            checkpointQueued.set(false);
+          }
+        });
   }
 
   private void checkOpen() {
@@ -228,5 +468,25 @@ public final class Engine implements AutoCloseable {
   private static QuiverException tableNotFound(String name) {
     return new QuiverException(
         ErrorCode.TABLE_NOT_FOUND, "table " + name + " does not exist; see sys.tables");
+  }
+
+  /** The write-ahead log as the tables' {@link CommitLog}. */
+  private final class LogAdapter implements CommitLog {
+    @Override
+    public byte[] encodeWrite(String table, TableDef def, WriteBatch batch) {
+      return LogRecord.write(table, def, batch);
+    }
+
+    @Override
+    public long append(long timestamp, byte[] record) {
+      long token = wal.append(timestamp, record);
+      maybeCheckpointInBackground(record.length);
+      return token;
+    }
+
+    @Override
+    public void awaitDurable(long token) {
+      wal.awaitDurable(token);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.quiver.sql.ddl;
 import dev.quiver.sql.parser.SqlCreateQuiverTable;
 import dev.quiver.sql.parser.SqlCreateVectorIndex;
 import dev.quiver.sql.parser.SqlDropVectorIndex;
+import dev.quiver.sql.parser.SqlFlushTable;
 import dev.quiver.sql.parser.SqlOption;
 import dev.quiver.sql.parser.SqlVectorTypeNameSpec;
 import dev.quiver.sql.schema.QuiverSchema;
@@ -111,6 +112,16 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
     engine(context)
         .createIndex(
             new IndexDef(name, table, column, method, metric, options), create.ifNotExists);
+  }
+
+  /**
+   * FLUSH TABLE: everything committed so far is written to the database's files (a checkpoint) and
+   * the write-ahead log below it is dropped.
+   */
+  public void execute(SqlFlushTable flush, CalcitePrepare.Context context) {
+    Engine engine = engine(context);
+    engine.table(objectName(flush.name, "table"));
+    engine.checkpoint();
   }
 
   /** DROP INDEX. */

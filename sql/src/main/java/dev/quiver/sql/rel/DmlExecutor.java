@@ -63,7 +63,7 @@ public final class DmlExecutor {
     if (batch.isEmpty()) {
       return Linq4j.singletonEnumerable(0L);
     }
-    WriteResult result = table.apply(batch);
+    WriteResult result = table.apply(batch, target.durableWrites());
     long count =
         switch (kind) {
           case INSERT, UPSERT -> result.written();

@@ -16,9 +16,17 @@ public final class QuiverSchema extends AbstractSchema {
   public static final String NAME = "public";
 
   private final Engine engine;
+  private final boolean durableWrites;
 
-  public QuiverSchema(Engine engine) {
+  /**
+   * The schema of one connection.
+   *
+   * @param durableWrites whether writes wait until they are on disk ({@code sync=commit}, the
+   *     default) or return once applied ({@code sync=none})
+   */
+  public QuiverSchema(Engine engine, boolean durableWrites) {
     this.engine = engine;
+    this.durableWrites = durableWrites;
   }
 
   public Engine engine() {
@@ -29,7 +37,7 @@ public final class QuiverSchema extends AbstractSchema {
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();
     for (String name : engine.tableNames()) {
-      tables.put(name, new QuiverTable(engine, name));
+      tables.put(name, new QuiverTable(engine, name, durableWrites));
     }
     return tables;
   }

@@ -47,10 +47,17 @@ public final class QuiverTable extends AbstractTable
     implements ProjectableFilterableTable, ModifiableTable {
   private final Engine engine;
   private final String name;
+  private final boolean durableWrites;
 
-  public QuiverTable(Engine engine, String name) {
+  public QuiverTable(Engine engine, String name, boolean durableWrites) {
     this.engine = engine;
     this.name = name;
+    this.durableWrites = durableWrites;
+  }
+
+  /** Whether a write waits until it is on disk before the statement returns. */
+  public boolean durableWrites() {
+    return durableWrites;
   }
 
   public Engine engine() {

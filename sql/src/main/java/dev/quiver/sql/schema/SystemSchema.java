@@ -7,6 +7,8 @@ import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
+import dev.quiver.storage.table.Timeline;
+import dev.quiver.storage.wal.WriteAheadLog;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,10 +64,26 @@ public final class SystemSchema extends AbstractSchema {
           col("options", SqlTypeName.VARCHAR),
           col("state", SqlTypeName.VARCHAR));
 
+  private static final List<Column> WAL_COLUMNS =
+      List.of(
+          col("file", SqlTypeName.VARCHAR),
+          col("first_ts", SqlTypeName.TIMESTAMP),
+          col("last_ts", SqlTypeName.TIMESTAMP),
+          col("size_bytes", SqlTypeName.BIGINT),
+          col("checkpoint_ts", SqlTypeName.TIMESTAMP));
+
   /** The system tables and their columns, in the order sys.columns lists them. */
   private static final Map<String, List<Column>> SYSTEM_TABLES =
       new java.util.TreeMap<>(
-          Map.of("tables", TABLES_COLUMNS, "columns", COLUMNS_COLUMNS, "indexes", INDEXES_COLUMNS));
+          Map.of(
+              "tables",
+              TABLES_COLUMNS,
+              "columns",
+              COLUMNS_COLUMNS,
+              "indexes",
+              INDEXES_COLUMNS,
+              "wal",
+              WAL_COLUMNS));
 
   private final Map<String, org.apache.calcite.schema.Table> tables;
 
@@ -74,7 +92,8 @@ public final class SystemSchema extends AbstractSchema {
         Map.of(
             "tables", new SystemTable(TABLES_COLUMNS, () -> tableRows(engine)),
             "columns", new SystemTable(COLUMNS_COLUMNS, () -> columnRows(engine)),
-            "indexes", new SystemTable(INDEXES_COLUMNS, () -> indexRows(engine)));
+            "indexes", new SystemTable(INDEXES_COLUMNS, () -> indexRows(engine)),
+            "wal", new SystemTable(WAL_COLUMNS, () -> walRows(engine)));
   }
 
   @Override
@@ -168,6 +187,32 @@ public final class SystemSchema extends AbstractSchema {
           });
     }
     return rows;
+  }
+
+  /**
+   * One row per write-ahead log file: its name, the wall-clock time of its first and last record
+   * (NULL while empty), its size, and the time of the last checkpoint (records up to it are in the
+   * database's files; the files wholly before it are deleted at the next checkpoint).
+   */
+  private static List<Object[]> walRows(Engine engine) {
+    List<Object[]> rows = new ArrayList<>();
+    Long checkpoint = millis(engine.checkpointTimestamp());
+    for (WriteAheadLog.FileInfo file : engine.logFiles()) {
+      rows.add(
+          new Object[] {
+            file.name(),
+            millis(file.firstTimestamp()),
+            millis(file.lastTimestamp()),
+            file.sizeBytes(),
+            checkpoint
+          });
+    }
+    return rows;
+  }
+
+  /** A timestamp as TIMESTAMP's milliseconds, or NULL for none (0 or -1). */
+  private static Long millis(long timestamp) {
+    return timestamp > 0 ? Timeline.millis(timestamp) : null;
   }
 
   /** The {@link Types} constant JDBC reports for a column. */

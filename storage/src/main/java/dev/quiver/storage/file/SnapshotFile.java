@@ -2,17 +2,12 @@ package dev.quiver.storage.file;
 
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
-import dev.quiver.storage.catalog.ColumnDef;
-import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
-import dev.quiver.storage.catalog.IndexMethod;
-import dev.quiver.storage.catalog.Metric;
 import dev.quiver.storage.catalog.TableDef;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
@@ -110,45 +103,19 @@ public final class SnapshotFile {
       int tableCount = in.readInt();
       List<TableContents> tables = new ArrayList<>(tableCount);
       for (int t = 0; t < tableCount; t++) {
-        String name = in.readUTF();
-        int columnCount = in.readInt();
-        List<ColumnDef> columns = new ArrayList<>(columnCount);
-        for (int c = 0; c < columnCount; c++) {
-          columns.add(
-              new ColumnDef(
-                  in.readUTF(),
-                  ColumnType.valueOf(in.readUTF()),
-                  in.readInt(),
-                  in.readInt(),
-                  in.readInt(),
-                  in.readBoolean()));
-        }
-        int pk = in.readInt();
-        Map<String, String> options = readOptions(in);
-        TableDef def = new TableDef(name, columns, pk, options);
+        TableDef def = RowCodec.readTableDef(in);
         int rowCount = in.readInt();
         List<StoredRowData> rows = new ArrayList<>(rowCount);
         for (int r = 0; r < rowCount; r++) {
           long ts = in.readLong();
-          Object[] values = new Object[columnCount];
-          for (int c = 0; c < columnCount; c++) {
-            values[c] = in.readBoolean() ? readValue(in, columns.get(c)) : null;
-          }
-          rows.add(new StoredRowData(values, ts));
+          rows.add(new StoredRowData(RowCodec.readRow(in, def), ts));
         }
         tables.add(new TableContents(def, rows));
       }
       int indexCount = in.readInt();
       List<IndexDef> indexes = new ArrayList<>(indexCount);
       for (int i = 0; i < indexCount; i++) {
-        indexes.add(
-            new IndexDef(
-                in.readUTF(),
-                in.readUTF(),
-                in.readUTF(),
-                IndexMethod.valueOf(in.readUTF()),
-                Metric.valueOf(in.readUTF()),
-                readOptions(in)));
+        indexes.add(RowCodec.readIndexDef(in));
       }
       if (in.available() != 0) {
         throw corrupt(file, in.available() + " unexpected bytes before the footer");
@@ -172,38 +139,16 @@ public final class SnapshotFile {
       out.writeInt(contents.tables().size());
       for (TableContents t : contents.tables()) {
         TableDef def = t.def();
-        out.writeUTF(def.name());
-        out.writeInt(def.columns().size());
-        for (ColumnDef c : def.columns()) {
-          out.writeUTF(c.name());
-          out.writeUTF(c.type().name());
-          out.writeInt(c.dimension());
-          out.writeInt(c.precision());
-          out.writeInt(c.scale());
-          out.writeBoolean(c.nullable());
-        }
-        out.writeInt(def.primaryKey());
-        writeOptions(out, def.options());
+        RowCodec.writeTableDef(out, def);
         out.writeInt(t.rows().size());
         for (StoredRowData row : t.rows()) {
           out.writeLong(row.insertTs());
-          for (int c = 0; c < def.columns().size(); c++) {
-            Object v = row.values()[c];
-            out.writeBoolean(v != null);
-            if (v != null) {
-              writeValue(out, def.column(c), v);
-            }
-          }
+          RowCodec.writeRow(out, def, row.values());
         }
       }
       out.writeInt(contents.indexes().size());
       for (IndexDef i : contents.indexes()) {
-        out.writeUTF(i.name());
-        out.writeUTF(i.table());
-        out.writeUTF(i.column());
-        out.writeUTF(i.method().name());
-        out.writeUTF(i.metric().name());
-        writeOptions(out, i.options());
+        RowCodec.writeIndexDef(out, i);
       }
       out.flush();
       CRC32 crc = new CRC32();
@@ -231,80 +176,6 @@ public final class SnapshotFile {
       throw new QuiverException(
           ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Writes one non-null value: BOOLEAN byte; INTEGER and DATE int; BIGINT and TIMESTAMP long; REAL
-   * float; DOUBLE double; DECIMAL and VARCHAR int length + UTF-8 bytes (DECIMAL as its plain
-   * string); VECTOR its {@code dimension} floats.
-   */
-  private static void writeValue(DataOutputStream out, ColumnDef column, Object v)
-      throws IOException {
-    switch (column.type()) {
-      case BOOLEAN -> out.writeBoolean((Boolean) v);
-      case INTEGER, DATE -> out.writeInt((Integer) v);
-      case BIGINT, TIMESTAMP -> out.writeLong((Long) v);
-      case REAL -> out.writeFloat((Float) v);
-      case DOUBLE -> out.writeDouble((Double) v);
-      case DECIMAL -> writeString(out, ((BigDecimal) v).toString());
-      case VARCHAR -> writeString(out, (String) v);
-      case VECTOR -> {
-        for (float f : (float[]) v) {
-          out.writeFloat(f);
-        }
-      }
-    }
-  }
-
-  private static Object readValue(DataInputStream in, ColumnDef column) throws IOException {
-    return switch (column.type()) {
-      case BOOLEAN -> in.readBoolean();
-      case INTEGER, DATE -> in.readInt();
-      case BIGINT, TIMESTAMP -> in.readLong();
-      case REAL -> in.readFloat();
-      case DOUBLE -> in.readDouble();
-      case DECIMAL -> new BigDecimal(readString(in));
-      case VARCHAR -> readString(in);
-      case VECTOR -> {
-        float[] v = new float[column.dimension()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = in.readFloat();
-        }
-        yield v;
-      }
-    };
-  }
-
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0 || length > in.available()) {
-      throw new IOException("string length " + length + " exceeds the file");
-    }
-    return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-  }
-
-  private static void writeOptions(DataOutputStream out, Map<String, String> options)
-      throws IOException {
-    out.writeInt(options.size());
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(options).entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeUTF(e.getValue());
-    }
-  }
-
-  private static Map<String, String> readOptions(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      options.put(in.readUTF(), in.readUTF());
-    }
-    return options;
   }
 
   private static void forceDirectory(Path directory) throws IOException {

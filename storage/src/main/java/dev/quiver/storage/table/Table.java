@@ -33,15 +33,23 @@ import java.util.Set;
 public final class Table {
   private final TableDef def;
   private final Timeline timeline;
+  private final CommitLog log;
   private final RowLog rows = new RowLog();
   // Guarded by the timeline's commit lock, which every writer holds.
   private final Map<Object, StoredRow> liveByKey = new HashMap<>();
   private long nextRowId;
   private volatile boolean dropped;
 
+  /** A table of an in-memory database: nothing is logged. */
   public Table(TableDef def, Timeline timeline) {
+    this(def, timeline, CommitLog.NONE);
+  }
+
+  /** A table whose batches go to a log before they are acknowledged. */
+  public Table(TableDef def, Timeline timeline, CommitLog log) {
     this.def = def;
     this.timeline = timeline;
+    this.log = log;
   }
 
   public TableDef def() {
@@ -63,85 +71,126 @@ public final class Table {
    * one timestamp.
    */
   public WriteResult apply(WriteBatch batch) {
+    return apply(batch, true);
+  }
+
+  /**
+   * Commits a batch as {@link #apply(WriteBatch)} does; with {@code durable} false the call returns
+   * without waiting for the log to reach the disk (the {@code sync=none} connection property: fast,
+   * and a crash may lose the batch).
+   */
+  public WriteResult apply(WriteBatch batch, boolean durable) {
     if (dropped) {
       throw new QuiverException(ErrorCode.TABLE_NOT_FOUND, "table " + name() + " was dropped");
     }
-    List<Object[]> deletes = conformAll(batch.deletes());
-    List<Object[]> inserts = conformAll(batch.inserts());
-    List<Object[]> upserts = conformAll(batch.upserts());
-    List<Object[]> updateOld = new ArrayList<>();
-    List<Object[]> updateNew = new ArrayList<>();
-    for (Object[][] update : batch.updates()) {
-      updateOld.add(conform(update[0]));
-      updateNew.add(conform(update[1]));
-    }
-
-    long ts = timeline.begin();
-    boolean published = false;
+    WriteBatch conformed = conform(batch);
+    byte[] record = log.encodeWrite(name(), def, conformed);
+    Timeline.Commit commit = timeline.begin();
+    Resolution resolution;
+    long token;
     try {
-      Set<StoredRow> removed = Collections.newSetFromMap(new IdentityHashMap<>());
-      RowMatcher matcher = new RowMatcher(removed);
-      long deleted = 0;
-      for (Object[] old : deletes) {
-        if (matcher.remove(old)) {
-          deleted++;
-        }
+      resolution = resolve(conformed);
+      token = log.append(commit.timestamp(), record);
+      install(resolution, commit.timestamp());
+    } catch (RuntimeException e) {
+      commit.abort();
+      throw e;
+    }
+    // Other commits may log and apply while this one waits for the disk: one force then covers
+    // them all (group commit).
+    commit.unlock();
+    if (durable) {
+      try {
+        log.awaitDurable(token);
+      } catch (RuntimeException e) {
+        commit.fail(e);
+        throw e;
       }
-      List<Object[]> appended = new ArrayList<>(inserts.size() + upserts.size() + updateNew.size());
-      for (int i = 0; i < updateOld.size(); i++) {
-        if (matcher.remove(updateOld.get(i))) {
-          deleted++;
-          appended.add(updateNew.get(i));
-        }
-      }
-      // Keys written by this batch, to find duplicates within it; position in `appended`.
-      Map<Object, Integer> batchKeys = new HashMap<>();
-      if (def.hasPrimaryKey()) {
-        for (int i = 0; i < appended.size(); i++) {
-          checkNewKey(appended.get(i), removed, batchKeys, i);
-        }
-        for (Object[] row : inserts) {
-          checkNewKey(row, removed, batchKeys, appended.size());
-          appended.add(row);
-        }
-        for (Object[] row : upserts) {
-          Object key = row[def.primaryKey()];
-          Integer earlier = batchKeys.get(key);
-          if (earlier != null) {
-            appended.set(earlier, row);
-            continue;
-          }
-          StoredRow existing = liveByKey.get(key);
-          if (existing != null) {
-            removed.add(existing);
-          }
-          batchKeys.put(key, appended.size());
-          appended.add(row);
-        }
-      } else {
-        appended.addAll(inserts);
-        appended.addAll(upserts);
-      }
+    }
+    commit.complete();
+    return new WriteResult(commit.timestamp(), resolution.appended.size(), resolution.deleted);
+  }
 
-      for (StoredRow row : removed) {
-        row.deleteTs = ts;
-        if (def.hasPrimaryKey()) {
-          liveByKey.remove(row.values[def.primaryKey()], row);
-        }
+  /**
+   * Applies a batch read back from the log at its original timestamp, as recovery does. The batch
+   * was checked when it was first committed against the same state, so it applies the same way.
+   */
+  public void replay(WriteBatch batch, long timestamp) {
+    Timeline.Commit commit = timeline.beginAt(timestamp);
+    try {
+      install(resolve(batch), timestamp);
+    } catch (RuntimeException e) {
+      commit.abort();
+      throw e;
+    }
+    commit.complete();
+  }
+
+  /** What a batch does to the stored rows: versions it ends and rows it appends. */
+  private record Resolution(Set<StoredRow> removed, List<Object[]> appended, long deleted) {}
+
+  /** Works out a batch's effect against the current rows; changes nothing. Under commit lock. */
+  private Resolution resolve(WriteBatch batch) {
+    Set<StoredRow> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+    RowMatcher matcher = new RowMatcher(removed);
+    long deleted = 0;
+    for (Object[] old : batch.deletes()) {
+      if (matcher.remove(old)) {
+        deleted++;
       }
-      for (Object[] values : appended) {
-        StoredRow row = new StoredRow(nextRowId++, ts, values);
-        rows.append(row);
-        if (def.hasPrimaryKey()) {
-          liveByKey.put(values[def.primaryKey()], row);
-        }
+    }
+    List<Object[]> appended =
+        new ArrayList<>(batch.inserts().size() + batch.upserts().size() + batch.updates().size());
+    for (Object[][] update : batch.updates()) {
+      if (matcher.remove(update[0])) {
+        deleted++;
+        appended.add(update[1]);
       }
-      timeline.publish(ts);
-      published = true;
-      return new WriteResult(ts, appended.size(), deleted);
-    } finally {
-      if (!published) {
-        timeline.abort();
+    }
+    // Keys written by this batch, to find duplicates within it; position in `appended`.
+    Map<Object, Integer> batchKeys = new HashMap<>();
+    if (def.hasPrimaryKey()) {
+      for (int i = 0; i < appended.size(); i++) {
+        checkNewKey(appended.get(i), removed, batchKeys, i);
+      }
+      for (Object[] row : batch.inserts()) {
+        checkNewKey(row, removed, batchKeys, appended.size());
+        appended.add(row);
+      }
+      for (Object[] row : batch.upserts()) {
+        Object key = row[def.primaryKey()];
+        Integer earlier = batchKeys.get(key);
+        if (earlier != null) {
+          appended.set(earlier, row);
+          continue;
+        }
+        StoredRow existing = liveByKey.get(key);
+        if (existing != null) {
+          removed.add(existing);
+        }
+        batchKeys.put(key, appended.size());
+        appended.add(row);
+      }
+    } else {
+      appended.addAll(batch.inserts());
+      appended.addAll(batch.upserts());
+    }
+    return new Resolution(removed, appended, deleted);
+  }
+
+  /** Applies a resolved batch in memory at its timestamp. Under commit lock. */
+  private void install(Resolution resolution, long ts) {
+    for (StoredRow row : resolution.removed) {
+      row.deleteTs = ts;
+      if (def.hasPrimaryKey()) {
+        liveByKey.remove(row.values[def.primaryKey()], row);
+      }
+    }
+    for (Object[] values : resolution.appended) {
+      StoredRow row = new StoredRow(nextRowId++, ts, values);
+      rows.append(row);
+      if (def.hasPrimaryKey()) {
+        liveByKey.put(values[def.primaryKey()], row);
       }
     }
   }
@@ -284,11 +333,12 @@ public final class Table {
     batchKeys.put(key, position);
   }
 
-  private List<Object[]> conformAll(List<Object[]> input) {
-    List<Object[]> out = new ArrayList<>(input.size());
-    for (Object[] row : input) {
-      out.add(conform(row));
-    }
+  private WriteBatch conform(WriteBatch batch) {
+    WriteBatch out = new WriteBatch();
+    batch.deletes().forEach(row -> out.delete(conform(row)));
+    batch.inserts().forEach(row -> out.insert(conform(row)));
+    batch.upserts().forEach(row -> out.upsert(conform(row)));
+    batch.updates().forEach(u -> out.update(conform(u[0]), conform(u[1])));
     return out;
   }
 

@@ -1,22 +1,38 @@
 package dev.quiver.storage.table;
 
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine's hybrid logical clock and commit order: each write batch takes one timestamp,
  * strictly increasing even if the wall clock steps back, and becomes visible to new snapshots only
- * when it is wholly applied.
+ * when it and every batch before it are complete (applied and, where asked, durable).
  *
  * <p>A timestamp is the wall clock in milliseconds shifted left by {@value #LOGICAL_BITS} bits plus
  * a logical counter, so timestamps order like time and can be turned back into one.
+ *
+ * <p>A commit holds the commit lock only while it takes its timestamp, checks its batch, appends it
+ * to the log and applies it in memory; it waits for the disk without the lock, so that concurrent
+ * commits share one fsync (group commit). Rows of a commit that is not yet visible are already in
+ * memory, but carry its timestamp, so no snapshot sees them.
  */
 public final class Timeline {
   /** Bits of the logical counter below the milliseconds. */
   public static final int LOGICAL_BITS = 18;
 
   private final ReentrantLock commitLock = new ReentrantLock();
+  private final Object visibility = new Object();
+  // Guarded by visibility: timestamps begun and not yet visible, oldest first, and those of them
+  // that are complete.
+  private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
+  private final Set<Long> complete = new HashSet<>();
+  // Guarded by commitLock.
   private long last;
   private volatile long visible;
+  // Set when a commit could not be made durable: nothing after it may ever become visible.
+  private volatile RuntimeException broken;
 
   /** A timeline that continues after {@code lastTimestamp} (0 for a new database). */
   public Timeline(long lastTimestamp) {
@@ -24,12 +40,12 @@ public final class Timeline {
     this.visible = lastTimestamp;
   }
 
-  /** A snapshot of everything committed so far. */
+  /** A snapshot of everything visible now. */
   public Snapshot snapshot() {
     return new Snapshot(visible);
   }
 
-  /** The timestamp of the latest committed batch. */
+  /** The timestamp of the latest visible batch. */
   public long lastCommitted() {
     return visible;
   }
@@ -40,24 +56,137 @@ public final class Timeline {
   }
 
   /**
-   * Starts a commit: takes the commit lock and returns the batch's timestamp. Every call must be
-   * followed by {@link #publish} or {@link #abort} in the same thread.
+   * Starts a commit at a new timestamp, holding the commit lock. The caller must end it with {@link
+   * Commit#abort} or {@link Commit#unlock} followed by {@link Commit#complete}.
    */
-  long begin() {
+  public Commit begin() {
     commitLock.lock();
+    if (broken != null) {
+      commitLock.unlock();
+      throw broken;
+    }
     long physical = System.currentTimeMillis() << LOGICAL_BITS;
-    last = Math.max(last + 1, physical);
-    return last;
+    return register(Math.max(last + 1, physical));
   }
 
-  /** Makes the batch begun with {@code timestamp} visible and releases the commit lock. */
-  void publish(long timestamp) {
-    visible = timestamp;
-    commitLock.unlock();
+  /**
+   * Starts a commit at a given timestamp, as recovery replays the log; the timestamp must be later
+   * than every earlier one.
+   */
+  public Commit beginAt(long timestamp) {
+    commitLock.lock();
+    if (timestamp <= last) {
+      commitLock.unlock();
+      throw new IllegalArgumentException(
+          "timestamp " + timestamp + " is not after the last one, " + last);
+    }
+    return register(timestamp);
   }
 
-  /** Abandons a begun commit that applied nothing. */
-  void abort() {
-    commitLock.unlock();
+  /**
+   * Runs an action while no commit is in progress and none can start, and returns the timestamp
+   * everything up to which is visible: a consistent cut for checkpoints.
+   */
+  public long quiesce(Runnable action) {
+    commitLock.lock();
+    try {
+      synchronized (visibility) {
+        while (!inFlight.isEmpty()) {
+          waitOn();
+        }
+      }
+      action.run();
+      return visible;
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  private Commit register(long timestamp) {
+    last = timestamp;
+    synchronized (visibility) {
+      inFlight.addLast(timestamp);
+    }
+    return new Commit(timestamp);
+  }
+
+  private void waitOn() {
+    if (broken != null) {
+      throw broken;
+    }
+    try {
+      visibility.wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for earlier commits", e);
+    }
+  }
+
+  /** One batch on its way to visibility. */
+  public final class Commit {
+    private final long timestamp;
+    private boolean locked = true;
+
+    private Commit(long timestamp) {
+      this.timestamp = timestamp;
+    }
+
+    public long timestamp() {
+      return timestamp;
+    }
+
+    /** Releases the commit lock once the batch is logged and applied in memory. */
+    public void unlock() {
+      if (locked) {
+        locked = false;
+        commitLock.unlock();
+      }
+    }
+
+    /** Abandons a commit that applied nothing; it never becomes visible. */
+    public void abort() {
+      synchronized (visibility) {
+        inFlight.remove(timestamp);
+        advance();
+      }
+      unlock();
+    }
+
+    /**
+     * Marks the batch complete and waits until it is visible, that is until every earlier batch is
+     * complete too, so the writer reads its own write next.
+     */
+    public void complete() {
+      unlock();
+      synchronized (visibility) {
+        complete.add(timestamp);
+        advance();
+        while (visible < timestamp) {
+          waitOn();
+        }
+      }
+    }
+
+    /**
+     * Records that the batch could not be made durable. Its rows are in memory but must never be
+     * seen, so visibility stops here for good: every waiting and later commit fails with {@code
+     * failure}, and the database must be reopened (recovery then reads only what is on disk).
+     */
+    public void fail(RuntimeException failure) {
+      unlock();
+      synchronized (visibility) {
+        if (broken == null) {
+          broken = failure;
+        }
+        visibility.notifyAll();
+      }
+    }
+
+    private void advance() {
+      while (!inFlight.isEmpty() && complete.remove(inFlight.peekFirst())) {
+        visible = inFlight.pollFirst();
+      }
+      visibility.notifyAll();
+    }
   }
 }

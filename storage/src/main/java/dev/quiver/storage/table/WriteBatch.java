@@ -1,5 +1,10 @@
 package dev.quiver.storage.table;
 
+import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.file.RowCodec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,5 +70,59 @@ public final class WriteBatch {
   /** Whether the batch writes nothing. */
   public boolean isEmpty() {
     return inserts.isEmpty() && upserts.isEmpty() && deletes.isEmpty() && updates.isEmpty();
+  }
+
+  /**
+   * Writes the batch: deletes, inserts, upserts (each a count int and rows) and updates (a count
+   * int and old/new row pairs), rows as {@link RowCodec} writes them.
+   */
+  public void writeTo(DataOutputStream out, TableDef def) throws IOException {
+    writeRows(out, def, deletes);
+    writeRows(out, def, inserts);
+    writeRows(out, def, upserts);
+    out.writeInt(updates.size());
+    for (Object[][] update : updates) {
+      RowCodec.writeRow(out, def, update[0]);
+      RowCodec.writeRow(out, def, update[1]);
+    }
+  }
+
+  /** Reads a batch written by {@link #writeTo}. */
+  public static WriteBatch readFrom(DataInputStream in, TableDef def) throws IOException {
+    WriteBatch batch = new WriteBatch();
+    readRows(in, def, batch.deletes);
+    readRows(in, def, batch.inserts);
+    readRows(in, def, batch.upserts);
+    int updates = count(in);
+    for (int i = 0; i < updates; i++) {
+      batch.updates.add(new Object[][] {RowCodec.readRow(in, def), RowCodec.readRow(in, def)});
+    }
+    return batch;
+  }
+
+  private static void writeRows(DataOutputStream out, TableDef def, List<Object[]> rows)
+      throws IOException {
+    out.writeInt(rows.size());
+    for (Object[] row : rows) {
+      RowCodec.writeRow(out, def, row);
+    }
+  }
+
+  private static void readRows(DataInputStream in, TableDef def, List<Object[]> into)
+      throws IOException {
+    int n = count(in);
+    for (int i = 0; i < n; i++) {
+      into.add(RowCodec.readRow(in, def));
+    }
+  }
+
+  private static int count(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    // Every row takes at least one byte per column, so a count beyond the remaining bytes is
+    // damage.
+    if (n < 0 || n > in.available()) {
+      throw new IOException("row count " + n + " exceeds the record");
+    }
+    return n;
   }
 }
