@@ -37,6 +37,8 @@ public final class Main {
                                        (default %s)
         bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--dir PATH]
                                        durable JDBC insert rate into a file database
+        bench recovery [--rows N] [--dim D] [--dir PATH]
+                                       log replay and reopen time of a loaded database
         version                        print the version
         help                           print this message
       """
@@ -89,11 +91,16 @@ public final class Main {
 
   private static int bench(List<String> args, PrintStream out, PrintStream err)
       throws SQLException, IOException {
-    if (args.isEmpty() || !args.get(0).equals("insert")) {
-      err.println("quiver bench: name a benchmark: insert");
-      return 2;
-    }
-    return InsertBenchmark.run(args.subList(1, args.size()), out);
+    String benchmark = args.isEmpty() ? "" : args.get(0);
+    List<String> options = args.isEmpty() ? args : args.subList(1, args.size());
+    return switch (benchmark) {
+      case "insert" -> InsertBenchmark.run(options, out);
+      case "recovery" -> RecoveryBenchmark.run(options, out);
+      default -> {
+        err.println("quiver bench: name a benchmark: insert or recovery");
+        yield 2;
+      }
+    };
   }
 
   private static int shell(List<String> args) throws IOException {

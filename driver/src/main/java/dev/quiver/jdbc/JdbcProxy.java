@@ -77,8 +77,11 @@ final class JdbcProxy implements InvocationHandler {
     return result;
   }
 
-  /** The exception a JDBC caller sees. */
+  /** The exception a JDBC caller sees; one that already has a SQLState stays as it is. */
   static SQLException translate(Throwable failure) {
+    if (failure instanceof SQLException e && e.getSQLState() != null) {
+      return e;
+    }
     return QuiverSqlSession.translate(failure);
   }
 

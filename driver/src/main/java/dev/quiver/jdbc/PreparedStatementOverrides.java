@@ -16,14 +16,18 @@ import java.util.List;
 public final class PreparedStatementOverrides extends StatementOverrides {
   private final PreparedStatement calcite;
 
-  private PreparedStatementOverrides(PreparedStatement calcite, Connection connection) {
-    super(connection);
+  private PreparedStatementOverrides(
+      PreparedStatement calcite, Connection connection, QuiverSqlSession session) {
+    super(calcite, connection, session);
     this.calcite = calcite;
   }
 
-  static PreparedStatement wrap(PreparedStatement calcite, Connection connection) {
+  static PreparedStatement wrap(
+      PreparedStatement calcite, Connection connection, QuiverSqlSession session) {
     return JdbcProxy.create(
-        PreparedStatement.class, calcite, new PreparedStatementOverrides(calcite, connection));
+        PreparedStatement.class,
+        calcite,
+        new PreparedStatementOverrides(calcite, connection, session));
   }
 
   public void setObject(int index, Object value) throws SQLException {

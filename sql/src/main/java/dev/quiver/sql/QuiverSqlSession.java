@@ -3,6 +3,7 @@ package dev.quiver.sql;
 import dev.quiver.sql.ddl.QuiverParserFactory;
 import dev.quiver.sql.prepare.CalciteBridge;
 import dev.quiver.sql.schema.QuiverSchema;
+import dev.quiver.sql.schema.SessionWrites;
 import dev.quiver.sql.schema.SystemSchema;
 import dev.quiver.sql.type.VectorList;
 import dev.quiver.sql.type.VectorValues;
@@ -25,10 +26,40 @@ public final class QuiverSqlSession implements AutoCloseable {
 
   private final Engines.Handle engine;
   private final Connection connection;
+  private final SessionWrites writes;
 
-  private QuiverSqlSession(Engines.Handle engine, Connection connection) {
+  private QuiverSqlSession(Engines.Handle engine, Connection connection, SessionWrites writes) {
     this.engine = engine;
     this.connection = connection;
+    this.writes = writes;
+  }
+
+  /**
+   * Runs a JDBC batch as one engine batch per table: the INSERT and UPSERT executions inside {@code
+   * batch} collect their rows, which commit together when it returns (one timestamp, one fsync); if
+   * anything fails, nothing collected is applied.
+   */
+  public <T> T inOneBatch(BatchAction<T> batch) throws SQLException {
+    writes.beginBatch();
+    T result;
+    try {
+      result = batch.run();
+    } catch (SQLException | RuntimeException e) {
+      writes.abortBatch();
+      throw e;
+    }
+    try {
+      writes.finishBatch();
+    } catch (RuntimeException e) {
+      throw SqlErrors.translate(e);
+    }
+    return result;
+  }
+
+  /** The body of a JDBC batch. */
+  @FunctionalInterface
+  public interface BatchAction<T> {
+    T run() throws SQLException;
   }
 
   /**
@@ -60,13 +91,13 @@ public final class QuiverSqlSession implements AutoCloseable {
     try {
       Connection connection = CALCITE.open(calciteProperties());
       SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
-      SchemaPlus schema =
-          root.add(QuiverSchema.NAME, new QuiverSchema(handle.engine(), durableWrites));
+      SessionWrites writes = new SessionWrites(durableWrites);
+      SchemaPlus schema = root.add(QuiverSchema.NAME, new QuiverSchema(handle.engine(), writes));
       // The catalog changes under the connection (other connections create tables): never cache.
       schema.setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(handle.engine())).setCacheEnabled(false);
       connection.setSchema(QuiverSchema.NAME);
-      return new QuiverSqlSession(handle, connection);
+      return new QuiverSqlSession(handle, connection, writes);
     } catch (SQLException | RuntimeException e) {
       handle.close();
       throw SqlErrors.translate(e);

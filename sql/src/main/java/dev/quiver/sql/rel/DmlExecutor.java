@@ -1,6 +1,7 @@
 package dev.quiver.sql.rel;
 
 import dev.quiver.sql.schema.QuiverTable;
+import dev.quiver.sql.schema.SessionWrites;
 import dev.quiver.sql.type.VectorValues;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
@@ -38,12 +39,20 @@ public final class DmlExecutor {
   public static Enumerable<Long> execute(
       QuiverTable target, Kind kind, int[] updateColumns, Enumerable<Object[]> input) {
     Table table = target.storage();
+    SessionWrites writes = target.writes();
+    boolean collect = writes.collecting() && (kind == Kind.INSERT || kind == Kind.UPSERT);
+    if (writes.collecting() && !collect) {
+      // An UPDATE or DELETE in a JDBC batch must see the rows collected before it.
+      writes.commitPending();
+    }
     TableDef def = table.def();
     int width = def.columns().size();
-    WriteBatch batch = new WriteBatch();
+    WriteBatch batch = collect ? writes.pendingFor(table) : new WriteBatch();
+    long collected = 0;
     try (Enumerator<Object[]> rows = input.enumerator()) {
       while (rows.moveNext()) {
         Object[] row = rows.current();
+        collected++;
         switch (kind) {
           case INSERT -> batch.insert(toEngine(def, row, width));
           case UPSERT -> batch.upsert(toEngine(def, row, width));
@@ -60,10 +69,14 @@ public final class DmlExecutor {
         }
       }
     }
+    if (collect) {
+      // Committed with the rest of the JDBC batch; a failure then fails the whole batch.
+      return Linq4j.singletonEnumerable(collected);
+    }
     if (batch.isEmpty()) {
       return Linq4j.singletonEnumerable(0L);
     }
-    WriteResult result = table.apply(batch, target.durableWrites());
+    WriteResult result = table.apply(batch, writes.durable());
     long count =
         switch (kind) {
           case INSERT, UPSERT -> result.written();

@@ -16,17 +16,12 @@ public final class QuiverSchema extends AbstractSchema {
   public static final String NAME = "public";
 
   private final Engine engine;
-  private final boolean durableWrites;
+  private final SessionWrites writes;
 
-  /**
-   * The schema of one connection.
-   *
-   * @param durableWrites whether writes wait until they are on disk ({@code sync=commit}, the
-   *     default) or return once applied ({@code sync=none})
-   */
-  public QuiverSchema(Engine engine, boolean durableWrites) {
+  /** The schema of one connection, whose statements write as {@code writes} says. */
+  public QuiverSchema(Engine engine, SessionWrites writes) {
     this.engine = engine;
-    this.durableWrites = durableWrites;
+    this.writes = writes;
   }
 
   public Engine engine() {
@@ -37,7 +32,7 @@ public final class QuiverSchema extends AbstractSchema {
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();
     for (String name : engine.tableNames()) {
-      tables.put(name, new QuiverTable(engine, name, durableWrites));
+      tables.put(name, new QuiverTable(engine, name, writes));
     }
     return tables;
   }

@@ -6,7 +6,6 @@ import dev.quiver.storage.Engine;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.table.Predicate;
-import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import java.lang.reflect.Type;
 import java.util.Collection;
@@ -47,17 +46,17 @@ public final class QuiverTable extends AbstractTable
     implements ProjectableFilterableTable, ModifiableTable {
   private final Engine engine;
   private final String name;
-  private final boolean durableWrites;
+  private final SessionWrites writes;
 
-  public QuiverTable(Engine engine, String name, boolean durableWrites) {
+  public QuiverTable(Engine engine, String name, SessionWrites writes) {
     this.engine = engine;
     this.name = name;
-    this.durableWrites = durableWrites;
+    this.writes = writes;
   }
 
-  /** Whether a write waits until it is on disk before the statement returns. */
-  public boolean durableWrites() {
-    return durableWrites;
+  /** How the connection that sees this table writes. */
+  public SessionWrites writes() {
+    return writes;
   }
 
   public Engine engine() {
@@ -136,11 +135,12 @@ public final class QuiverTable extends AbstractTable
   }
 
   private Enumerable<Object[]> rows(Table table, Predicate predicate, int[] columns) {
-    Snapshot snapshot = engine.snapshot();
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        Iterator<Object[]> rows = table.scan(snapshot, predicate);
+        // The snapshot is taken when reading starts, not when the plan is built: an UPDATE in a
+        // JDBC batch reads after the batch's earlier rows were committed.
+        Iterator<Object[]> rows = table.scan(engine.snapshot(), predicate);
         return Linq4j.iterableEnumerator(() -> new ProjectingIterator(rows, columns));
       }
     };

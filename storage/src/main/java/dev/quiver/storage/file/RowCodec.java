@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,9 +127,12 @@ public final class RowCodec {
       case DECIMAL -> writeString(out, ((BigDecimal) v).toString());
       case VARCHAR -> writeString(out, (String) v);
       case VECTOR -> {
-        for (float f : (float[]) v) {
-          out.writeFloat(f);
-        }
+        // One bulk copy: DataOutputStream.writeFloat would make four single-byte writes per float,
+        // the largest cost of logging a batch of high-dimensional vectors.
+        float[] vector = (float[]) v;
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES);
+        bytes.asFloatBuffer().put(vector);
+        out.write(bytes.array());
       }
     }
   }
@@ -144,9 +148,11 @@ public final class RowCodec {
       case VARCHAR -> readString(in);
       case VECTOR -> {
         float[] v = new float[column.dimension()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = in.readFloat();
+        byte[] bytes = in.readNBytes(v.length * Float.BYTES);
+        if (bytes.length != v.length * Float.BYTES) {
+          throw new IOException("vector of " + v.length + " floats cut short");
         }
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(v);
         yield v;
       }
     };
