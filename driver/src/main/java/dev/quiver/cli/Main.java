@@ -35,9 +35,9 @@ public final class Main {
         shell [URL] [sqlline options]  SQL shell on URL (default %s)
         demo [URL]                     load a few hundred short texts and run vector searches
                                        (default %s)
-        bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--dir PATH]
+        bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--threads T]
                                        durable JDBC insert rate into a file database
-        bench recovery [--rows N] [--dim D] [--dir PATH]
+        bench recovery [--rows N] [--dim D] [--batch B]
                                        log replay and reopen time of a loaded database
         version                        print the version
         help                           print this message

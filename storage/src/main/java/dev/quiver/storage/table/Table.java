@@ -288,9 +288,13 @@ public final class Table {
     return higherIsCloser ? -distance : distance;
   }
 
-  /** Adds a row recovered from disk with its original timestamp (used while opening only). */
+  /**
+   * Adds a row recovered from a checkpoint with its original timestamp (used while opening only).
+   */
   public void restore(Object[] values, long insertTs) {
-    StoredRow row = new StoredRow(nextRowId++, insertTs, conform(values));
+    // Not checked again: the values were checked when first written, and the file they come from
+    // passed its checksum. Checking would copy every vector of the database on each open.
+    StoredRow row = new StoredRow(nextRowId++, insertTs, values);
     rows.append(row);
     if (def.hasPrimaryKey()) {
       liveByKey.put(row.values[def.primaryKey()], row);
