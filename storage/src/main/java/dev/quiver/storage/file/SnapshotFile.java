@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,8 +125,16 @@ public final class SnapshotFile {
     }
   }
 
-  /** Writes a snapshot atomically: temporary file, force, rename, force the folder. */
+  /**
+   * Writes a snapshot atomically through the real file system; see {@link #write(FileLayer, Path,
+   * Contents)}.
+   */
   public static void write(Path directory, Contents contents) {
+    write(FileLayer.DEFAULT, directory, contents);
+  }
+
+  /** Writes a snapshot atomically: temporary file, force, rename, force the folder. */
+  public static void write(FileLayer files, Path directory, Contents contents) {
     Path file = directory.resolve(FILE_NAME);
     Path tmp = directory.resolve(FILE_NAME + ".tmp");
     try {
@@ -155,7 +162,7 @@ public final class SnapshotFile {
       byte[] body = buffer.toByteArray();
       crc.update(body);
       try (FileChannel channel =
-          FileChannel.open(
+          files.open(
               tmp,
               StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING,
@@ -170,17 +177,11 @@ public final class SnapshotFile {
         }
         channel.force(true);
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      forceDirectory(directory);
+      files.atomicMove(tmp, file);
+      files.forceDirectory(directory);
     } catch (IOException e) {
       throw new QuiverException(
           ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void forceDirectory(Path directory) throws IOException {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
     }
   }
 
