@@ -41,16 +41,15 @@ public final class ConnectionOverrides {
   }
 
   public Statement createStatement() throws SQLException {
-    return StatementOverrides.wrap(calcite.createStatement(), self, session);
+    return StatementOverrides.wrap(calcite.createStatement(), self);
   }
 
   public Statement createStatement(int type, int concurrency) throws SQLException {
-    return StatementOverrides.wrap(calcite.createStatement(type, concurrency), self, session);
+    return StatementOverrides.wrap(calcite.createStatement(type, concurrency), self);
   }
 
   public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-    return StatementOverrides.wrap(
-        calcite.createStatement(type, concurrency, holdability), self, session);
+    return StatementOverrides.wrap(calcite.createStatement(type, concurrency, holdability), self);
   }
 
   public PreparedStatement prepareStatement(String sql) throws SQLException {

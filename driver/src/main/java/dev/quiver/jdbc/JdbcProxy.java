@@ -63,6 +63,16 @@ final class JdbcProxy implements InvocationHandler {
         default -> "Quiver " + delegate;
       };
     }
+    // A caller unwrapping to a JDBC interface gets this proxy, not the Calcite object behind it,
+    // which would bypass vector conversion and batch handling.
+    if (args != null && args.length == 1 && args[0] instanceof Class<?> type) {
+      if (method.getName().equals("unwrap") && type.isInstance(proxy)) {
+        return proxy;
+      }
+      if (method.getName().equals("isWrapperFor") && type.isInstance(proxy)) {
+        return true;
+      }
+    }
     Method override = OVERRIDES.get(overrides.getClass()).get(new Signature(method));
     Object result;
     try {

@@ -2,6 +2,7 @@ package dev.quiver.jdbc;
 
 import dev.quiver.sql.QuiverSqlSession;
 import java.sql.Array;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,17 +10,22 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * What a Quiver {@link PreparedStatement} changes: vector parameters. A {@code float[]} (or {@code
- * double[]}) is always a vector; for a parameter whose type is VECTOR, text {@code "[...]"}, lists
- * and {@link Array}s are read as vectors too.
+ * What a Quiver {@link PreparedStatement} changes: batches and vector parameters. A batch of INSERT
+ * or UPSERT commits as one engine batch (one timestamp, one fsync, all or nothing) rather than one
+ * commit per entry; a batch of UPDATE or DELETE commits entry by entry.
+ *
+ * <p>Vector parameters: A {@code float[]} (or {@code double[]}) is always a vector; for a parameter
+ * whose type is VECTOR, text {@code "[...]"}, lists and {@link Array}s are read as vectors too.
  */
 public final class PreparedStatementOverrides extends StatementOverrides {
   private final PreparedStatement calcite;
+  private final QuiverSqlSession session;
 
   private PreparedStatementOverrides(
       PreparedStatement calcite, Connection connection, QuiverSqlSession session) {
-    super(calcite, connection, session);
+    super(connection);
     this.calcite = calcite;
+    this.session = session;
   }
 
   static PreparedStatement wrap(
@@ -83,5 +89,37 @@ public final class PreparedStatementOverrides extends StatementOverrides {
   private static Object vector(int index, Object value) throws SQLException {
     return QuiverSqlSession.vectorParameter(
         value instanceof List<?> list ? list.toArray() : value, "parameter " + index);
+  }
+
+  /**
+   * Runs the batch's entries and commits their rows together (one timestamp, one fsync). If an
+   * entry or the commit fails, nothing of the batch is applied, and the exception is a {@link
+   * BatchUpdateException} with no update counts.
+   */
+  public int[] executeBatch() throws SQLException {
+    try {
+      return session.inOneBatch(calcite::executeBatch);
+    } catch (SQLException e) {
+      throw failedBatch(e);
+    }
+  }
+
+  /** As {@link #executeBatch()}, with long counts. */
+  public long[] executeLargeBatch() throws SQLException {
+    try {
+      return session.inOneBatch(calcite::executeLargeBatch);
+    } catch (SQLException e) {
+      throw failedBatch(e);
+    }
+  }
+
+  private static BatchUpdateException failedBatch(SQLException e) {
+    SQLException cause = JdbcProxy.translate(e);
+    return new BatchUpdateException(
+        "batch not applied: " + cause.getMessage(),
+        cause.getSQLState(),
+        cause.getErrorCode(),
+        new int[0],
+        cause);
   }
 }

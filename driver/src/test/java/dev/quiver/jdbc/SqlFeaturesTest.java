@@ -193,4 +193,35 @@ class SqlFeaturesTest {
       assertEquals("42P01", e.getSQLState());
     }
   }
+
+  @Test
+  void pushedFiltersOnRealAndDoubleColumnsAgreeWithUnpushedOnes() throws SQLException {
+    statement.execute("CREATE TABLE f (id INTEGER PRIMARY KEY, r REAL, d DOUBLE)");
+    statement.executeUpdate(
+        "INSERT INTO f VALUES (1, 0.1, 0.1), (2, 0.3, 0.3), (3, -0.0, CAST('NaN' AS DOUBLE))");
+    assertEquals(List.of("1"), rows("SELECT id FROM f WHERE r = 0.1"));
+    assertEquals(
+        rows("SELECT id FROM f WHERE COALESCE(r, 9) = 0.1"),
+        rows("SELECT id FROM f WHERE r = 0.1"));
+    // Whatever SQL's coercion makes of a literal near a REAL, pushing the filter must not change
+    // it.
+    assertEquals(
+        rows("SELECT id FROM f WHERE COALESCE(r, 9) > 0.30000001 ORDER BY id"),
+        rows("SELECT id FROM f WHERE r > 0.30000001 ORDER BY id"));
+    assertEquals(
+        rows("SELECT id FROM f WHERE COALESCE(r, 9) >= 0.3 ORDER BY id"),
+        rows("SELECT id FROM f WHERE r >= 0.3 ORDER BY id"));
+    assertEquals(List.of("1"), rows("SELECT id FROM f WHERE d = 0.1"));
+    assertEquals(List.of("3"), rows("SELECT id FROM f WHERE r = 0"));
+    assertEquals(
+        List.of("1", "2"),
+        rows("SELECT id FROM f WHERE d < CAST('Infinity' AS DOUBLE) ORDER BY id"));
+  }
+
+  @Test
+  void unwrapToAJdbcInterfaceGivesQuiversObject() throws SQLException {
+    assertTrue(statement.unwrap(Statement.class) == statement);
+    assertTrue(statement.isWrapperFor(Statement.class));
+    assertTrue(connection.unwrap(java.sql.Connection.class) == connection);
+  }
 }

@@ -35,16 +35,17 @@ public final class QuiverSqlSession implements AutoCloseable {
   }
 
   /**
-   * Runs a JDBC batch as one engine batch per table: the INSERT and UPSERT executions inside {@code
-   * batch} collect their rows, which commit together when it returns (one timestamp, one fsync); if
-   * anything fails, nothing collected is applied.
+   * Runs a PreparedStatement batch of INSERT or UPSERT as one engine batch: the executions inside
+   * {@code batch} collect their rows, which commit together when it returns (one timestamp, one
+   * fsync); if anything fails, nothing collected is applied. Other kinds of statement in it commit
+   * as they run.
    */
   public <T> T inOneBatch(BatchAction<T> batch) throws SQLException {
     writes.beginBatch();
     T result;
     try {
       result = batch.run();
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       writes.abortBatch();
       throw e;
     }

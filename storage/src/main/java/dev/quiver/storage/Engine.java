@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -261,8 +262,9 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Writes the database as of a consistent timestamp to its folder and drops the write-ahead log
-   * below it (no-op in memory). Writers wait only while the catalog is copied; rows are read at the
-   * checkpoint's snapshot while they go on.
+   * below it (no-op in memory). Writers wait while the checkpoint takes its cut (commits in
+   * progress finish, including their fsync) and the catalog is copied; rows are then read at the
+   * cut's snapshot while writers go on.
    */
   public void checkpoint() {
     checkOpen();
@@ -270,6 +272,9 @@ public final class Engine implements AutoCloseable {
       return;
     }
     synchronized (checkpointMonitor) {
+      // Again inside the monitor: a checkpoint that waited here while the engine closed must not
+      // write into a folder that may already belong to another engine.
+      checkOpen();
       List<Table> tableList = new ArrayList<>();
       List<IndexDef> indexList = new ArrayList<>();
       long cut =
@@ -296,27 +301,8 @@ public final class Engine implements AutoCloseable {
 
   /** Checkpoints a file database and releases its folder. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    try {
-      if (checkpointer != null) {
-        checkpointer.shutdown();
-        checkpointer.awaitTermination(1, TimeUnit.MINUTES);
-      }
-      checkpoint();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      closed = true;
-      if (wal != null) {
-        wal.close();
-      }
-      if (lock != null) {
-        lock.release();
-      }
-    }
+  public void close() {
+    release(true);
   }
 
   /**
@@ -324,21 +310,39 @@ public final class Engine implements AutoCloseable {
    * last one. A faster shutdown when the log is short; tests use it to walk away from a database
    * whose disk they made lose power.
    */
-  public synchronized void closeWithoutCheckpoint() {
-    if (closed) {
-      return;
+  public void closeWithoutCheckpoint() {
+    release(false);
+  }
+
+  private void release(boolean checkpointFirst) {
+    // Wait for a background checkpoint outside the monitor, which that checkpoint holds.
+    if (checkpointer != null) {
+      checkpointer.shutdown();
+      try {
+        checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    closed = true;
-    try {
-      if (checkpointer != null) {
-        checkpointer.shutdownNow();
+    synchronized (checkpointMonitor) {
+      if (closed) {
+        return;
       }
-      if (wal != null) {
-        wal.close();
-      }
-    } finally {
-      if (lock != null) {
-        lock.release();
+      try {
+        if (checkpointFirst) {
+          checkpoint();
+        }
+      } finally {
+        closed = true;
+        try {
+          if (wal != null) {
+            wal.close();
+          }
+        } finally {
+          if (lock != null) {
+            lock.release();
+          }
+        }
       }
     }
   }
@@ -353,32 +357,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Commits a catalog change: under the commit lock, checks it, logs it and applies it; then waits
-   * until it is durable and visible. DDL is always durable before it returns.
+   * Commits a catalog change (see {@link Timeline#commit}): checked, logged and applied under the
+   * commit lock, then durable and visible before it returns. DDL is always durable.
    */
   private boolean change(byte[] record, Check check, Runnable apply) {
-    Timeline.Commit commit = timeline.begin();
-    long token;
-    try {
-      if (!check.applies()) {
-        commit.abort();
-        return false;
-      }
-      token = commitLog.append(commit.timestamp(), record);
-      apply.run();
-    } catch (RuntimeException e) {
-      commit.abort();
-      throw e;
-    }
-    commit.unlock();
-    try {
-      commitLog.awaitDurable(token);
-    } catch (RuntimeException e) {
-      commit.fail(e);
-      throw e;
-    }
-    commit.complete();
-    return true;
+    return timeline.commit(
+            commitLog,
+            record,
+            true,
+            () -> check.applies() ? Boolean.TRUE : null,
+            (checked, timestamp) -> apply.run())
+        != null;
   }
 
   private Table newTable(TableDef def) {
@@ -471,7 +460,7 @@ public final class Engine implements AutoCloseable {
         || !checkpointQueued.compareAndSet(false, true)) {
       return;
     }
-    checkpointer.execute(
+    Runnable task =
         () -> {
           try {
             if (!closed) {
@@ -482,7 +471,13 @@ public final class Engine implements AutoCloseable {
           } finally {
             checkpointQueued.set(false);
           }
-        });
+        };
+    try {
+      checkpointer.execute(task);
+    } catch (RejectedExecutionException closing) {
+      // The engine is closing, and closing checkpoints.
+      checkpointQueued.set(false);
+    }
   }
 
   private void checkOpen() {
@@ -505,9 +500,12 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public long append(long timestamp, byte[] record) {
-      long token = wal.append(timestamp, record);
-      maybeCheckpointInBackground(record.length);
-      return token;
+      return wal.append(timestamp, record);
+    }
+
+    @Override
+    public void committed(int bytes) {
+      maybeCheckpointInBackground(bytes);
     }
 
     @Override

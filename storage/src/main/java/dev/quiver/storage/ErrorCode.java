@@ -24,6 +24,11 @@ public enum ErrorCode {
   NOT_NULL_VIOLATION("23502"),
   /** INSERT of a primary key that already exists. */
   DUPLICATE_KEY("23505"),
+  /**
+   * An UPDATE or DELETE whose row was changed by another statement after this one read it: retry
+   * the statement (PostgreSQL's serialization_failure).
+   */
+  SERIALIZATION_FAILURE("40001"),
   /** A table option or index option that is unknown or out of range. */
   INVALID_OPTION("22023"),
   /** A table name that is not in the catalog. */

@@ -23,7 +23,8 @@ import org.apache.calcite.util.NlsString;
  * The translation of Calcite filter expressions on a table's columns into storage {@link
  * Predicate}s: comparisons with literals or parameters, IN and ranges (Calcite's SEARCH), LIKE, IS
  * [NOT] NULL, AND, OR and NOT. What it cannot translate stays with Calcite, which applies it after
- * the scan, so results never depend on what was pushed.
+ * the scan. A pushed comparison must give the result Calcite would: values are compared in the
+ * column's representation (floating-point columns as doubles).
  */
 public final class FilterTranslator {
   private FilterTranslator() {}
@@ -161,6 +162,9 @@ public final class FilterTranslator {
             case BOOLEAN -> literal.getValueAs(Boolean.class);
             case DATE -> literal.getValueAs(Integer.class);
             case TIMESTAMP -> literal.getValueAs(Long.class);
+            // As a double, the column's own domain: exact for REAL literals, and NaN or an
+            // infinity have no decimal form.
+            case REAL, DOUBLE -> literal.getValueAs(Double.class);
             default -> literal.getValueAs(BigDecimal.class);
           };
     } else if (node instanceof RexDynamicParam param) {

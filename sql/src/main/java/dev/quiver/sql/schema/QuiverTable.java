@@ -40,7 +40,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * storage, and the target of INSERT, UPSERT, UPDATE and DELETE (see {@code QuiverTableModify}).
  *
  * <p>It holds the table's name, not its storage object, and resolves the name when a statement
- * runs, so a prepared statement follows a table that was dropped and created again.
+ * runs. A prepared statement therefore reaches a table that was dropped and created again under the
+ * same name, with the column positions it was planned with: prepare it again after such a change.
  */
 public final class QuiverTable extends AbstractTable
     implements ProjectableFilterableTable, ModifiableTable {

@@ -14,7 +14,9 @@ import java.util.Map;
 public final class SessionWrites {
   private final boolean durable;
   private final Map<Table, WriteBatch> pending = new LinkedHashMap<>();
-  private boolean collecting;
+  // The thread running the JDBC batch: statements of other threads on the same connection are
+  // not collected into it.
+  private volatile Thread collector;
 
   public SessionWrites(boolean durable) {
     this.durable = durable;
@@ -28,12 +30,12 @@ public final class SessionWrites {
   /** Starts collecting INSERT and UPSERT rows instead of committing each execution. */
   public void beginBatch() {
     pending.clear();
-    collecting = true;
+    collector = Thread.currentThread();
   }
 
-  /** Whether rows are being collected for a JDBC batch. */
+  /** Whether rows of this thread's statements are being collected for a JDBC batch. */
   public boolean collecting() {
-    return collecting;
+    return collector == Thread.currentThread();
   }
 
   /** The batch collecting rows for a table. */
@@ -62,13 +64,13 @@ public final class SessionWrites {
     try {
       commitPending();
     } finally {
-      collecting = false;
+      collector = null;
     }
   }
 
   /** Drops what was collected and stops collecting (the batch failed). */
   public void abortBatch() {
     pending.clear();
-    collecting = false;
+    collector = null;
   }
 }

@@ -192,7 +192,7 @@ public final class SystemSchema extends AbstractSchema {
   /**
    * One row per write-ahead log file: its name, the wall-clock time of its first and last record
    * (NULL while empty), its size, and the time of the last checkpoint (records up to it are in the
-   * database's files; the files wholly before it are deleted at the next checkpoint).
+   * database's files, and each checkpoint deletes the log files it wholly covers).
    */
   private static List<Object[]> walRows(Engine engine) {
     List<Object[]> rows = new ArrayList<>();

@@ -33,4 +33,10 @@ public interface CommitLog {
 
   /** Returns once the record behind the token is on disk. */
   void awaitDurable(long token);
+
+  /**
+   * Told after a record of {@code bytes} bytes was logged and applied, once the commit lock is
+   * released: where the engine decides whether to checkpoint in the background.
+   */
+  default void committed(int bytes) {}
 }

@@ -80,35 +80,29 @@ public final class Table {
    * and a crash may lose the batch).
    */
   public WriteResult apply(WriteBatch batch, boolean durable) {
+    checkNotDropped();
+    WriteBatch conformed = conform(batch);
+    byte[] record = log.encodeWrite(name(), def, conformed);
+    Timeline.Committed<Resolution> committed =
+        timeline.commit(
+            log,
+            record,
+            durable,
+            () -> {
+              // Again under the commit lock: DROP TABLE commits under it too, and a write logged
+              // after the drop would name a table that recovery no longer has.
+              checkNotDropped();
+              return resolve(conformed);
+            },
+            this::install);
+    Resolution resolution = committed.checked();
+    return new WriteResult(committed.timestamp(), resolution.appended.size(), resolution.deleted);
+  }
+
+  private void checkNotDropped() {
     if (dropped) {
       throw new QuiverException(ErrorCode.TABLE_NOT_FOUND, "table " + name() + " was dropped");
     }
-    WriteBatch conformed = conform(batch);
-    byte[] record = log.encodeWrite(name(), def, conformed);
-    Timeline.Commit commit = timeline.begin();
-    Resolution resolution;
-    long token;
-    try {
-      resolution = resolve(conformed);
-      token = log.append(commit.timestamp(), record);
-      install(resolution, commit.timestamp());
-    } catch (RuntimeException e) {
-      commit.abort();
-      throw e;
-    }
-    // Other commits may log and apply while this one waits for the disk: one force then covers
-    // them all (group commit).
-    commit.unlock();
-    if (durable) {
-      try {
-        log.awaitDurable(token);
-      } catch (RuntimeException e) {
-        commit.fail(e);
-        throw e;
-      }
-    }
-    commit.complete();
-    return new WriteResult(commit.timestamp(), resolution.appended.size(), resolution.deleted);
   }
 
   /**
@@ -376,6 +370,22 @@ public final class Table {
       StoredRow row;
       if (def.hasPrimaryKey()) {
         row = liveByKey.get(oldRow[def.primaryKey()]);
+        if (row != null
+            && !removed.contains(row)
+            && !new RowValues(row.values).equals(new RowValues(oldRow))) {
+          // The statement read an older version of this row; writing over the newer one would
+          // lose another statement's change.
+          throw new QuiverException(
+              ErrorCode.SERIALIZATION_FAILURE,
+              "the row with "
+                  + def.column(def.primaryKey()).name()
+                  + " = "
+                  + Values.literal(oldRow[def.primaryKey()])
+                  + " of table "
+                  + name()
+                  + " was changed by another statement after this one read it; retry the"
+                  + " statement");
+        }
       } else {
         ArrayDeque<StoredRow> candidates = byValue().get(new RowValues(oldRow));
         row = candidates == null ? null : candidates.poll();

@@ -102,6 +102,74 @@ public final class Timeline {
     }
   }
 
+  /** The check of a commit: under the commit lock, before anything is logged; null to skip it. */
+  @FunctionalInterface
+  public interface Check<R> {
+    R check();
+  }
+
+  /** The in-memory effect of a commit: under the commit lock, after it is logged. */
+  @FunctionalInterface
+  public interface Apply<R> {
+    void apply(R checked, long timestamp);
+  }
+
+  /** A change that committed: its timestamp and what its check returned. */
+  public record Committed<R>(long timestamp, R checked) {}
+
+  /**
+   * Commits one change, the one way every write and catalog change commits: under the commit lock
+   * it is checked (a failure or a null result changes nothing), logged and applied; then, without
+   * the lock, it waits for the disk if {@code durable}, and it returns once it is visible. A
+   * failure after the record was logged cannot be undone (recovery would replay the record), so it
+   * breaks the timeline ({@link Commit#fail}) rather than aborting.
+   *
+   * @return the committed change, or null if the check skipped it
+   */
+  public <R> Committed<R> commit(
+      CommitLog log, byte[] record, boolean durable, Check<R> check, Apply<R> apply) {
+    Commit commit = begin();
+    R checked;
+    try {
+      checked = check.check();
+    } catch (RuntimeException | Error e) {
+      commit.abort();
+      throw e;
+    }
+    if (checked == null) {
+      commit.abort();
+      return null;
+    }
+    long token;
+    try {
+      token = log.append(commit.timestamp(), record);
+      apply.apply(checked, commit.timestamp());
+    } catch (RuntimeException | Error e) {
+      commit.fail(unchecked(e));
+      throw e;
+    }
+    // Other commits may log and apply while this one waits for the disk: one force then covers
+    // them all (group commit).
+    commit.unlock();
+    log.committed(record == null ? 0 : record.length);
+    if (durable) {
+      try {
+        log.awaitDurable(token);
+      } catch (RuntimeException | Error e) {
+        commit.fail(unchecked(e));
+        throw e;
+      }
+    }
+    commit.complete();
+    return new Committed<>(commit.timestamp(), checked);
+  }
+
+  private static RuntimeException unchecked(Throwable e) {
+    return e instanceof RuntimeException r
+        ? r
+        : new IllegalStateException("a commit failed after it was logged: " + e, e);
+  }
+
   private Commit register(long timestamp) {
     last = timestamp;
     synchronized (visibility) {
@@ -143,7 +211,7 @@ public final class Timeline {
       }
     }
 
-    /** Abandons a commit that applied nothing; it never becomes visible. */
+    /** Abandons a commit that logged and applied nothing; it never becomes visible. */
     public void abort() {
       synchronized (visibility) {
         inFlight.remove(timestamp);

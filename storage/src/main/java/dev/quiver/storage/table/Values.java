@@ -102,7 +102,12 @@ public final class Values {
       if (isIntegral(x) && isIntegral(y)) {
         return Long.compare(x.longValue(), y.longValue());
       }
-      if ((x instanceof BigDecimal || y instanceof BigDecimal) && isFinite(x) && isFinite(y)) {
+      // Exact decimal comparison only when no side is binary floating point: a REAL holds 0.1f,
+      // whose exact value is 0.100000001490116..., and reading it as the decimal 0.1 would make
+      // it unequal to the same REAL literal.
+      if ((x instanceof BigDecimal || y instanceof BigDecimal)
+          && !isFloating(x)
+          && !isFloating(y)) {
         return decimal(x).compareTo(decimal(y));
       }
       // SQL's = holds for -0.0 and 0.0, which Double.compare tells apart; NaN stays above all.
@@ -129,6 +134,10 @@ public final class Values {
       return "'" + Vectors.abbreviate(v) + "'";
     }
     return value.toString();
+  }
+
+  private static boolean isFloating(Number n) {
+    return n instanceof Float || n instanceof Double;
   }
 
   private static boolean isIntegral(Number n) {

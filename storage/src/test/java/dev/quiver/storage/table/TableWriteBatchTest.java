@@ -5,8 +5,11 @@ import static dev.quiver.storage.table.TableFixture.row;
 import static dev.quiver.storage.table.TableFixture.vec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quiver.storage.ErrorCode;
+import dev.quiver.storage.QuiverException;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.TableDef;
@@ -229,15 +232,26 @@ class TableWriteBatchTest {
   }
 
   @Test
-  void deleteByPrimaryKeyIgnoresTheOtherValues() {
+  void deleteOrUpdateOfARowChangedSinceItWasReadFailsAndChangesNothing() {
     TableFixture t = TableFixture.docs();
     t.insert(row(1L, "one", vec(1, 0, 0)), row(2L, "two", vec(0, 1, 0)));
 
-    WriteResult result =
-        t.table.apply(new WriteBatch().delete(row(1L, "stale title", vec(9, 9, 9))));
+    QuiverException delete =
+        assertThrows(
+            QuiverException.class,
+            () -> t.table.apply(new WriteBatch().delete(row(1L, "stale title", vec(9, 9, 9)))));
+    assertEquals(ErrorCode.SERIALIZATION_FAILURE, delete.code());
+    assertTrue(delete.getMessage().contains("id = 1"), delete.getMessage());
+    QuiverException update =
+        assertThrows(
+            QuiverException.class,
+            () ->
+                t.table.apply(
+                    new WriteBatch()
+                        .update(row(2L, "stale", vec(0, 1, 0)), row(2L, "new", vec(0, 1, 0)))));
+    assertEquals(ErrorCode.SERIALIZATION_FAILURE, update.code());
 
-    assertEquals(1, result.deleted());
-    t.assertContents(row(2L, "two", vec(0, 1, 0)));
+    t.assertContents(row(1L, "one", vec(1, 0, 0)), row(2L, "two", vec(0, 1, 0)));
   }
 
   @Test
