@@ -159,4 +159,17 @@ class UserErrorsTest {
     SQLException e = assertThrows(SQLException.class, () -> connection.setAutoCommit(false));
     assertEquals("0A000", e.getSQLState());
   }
+
+  @Test
+  void ambiguousColumnAndClosedStatementHaveTheirStates() throws SQLException {
+    statement.execute("CREATE TABLE other (id BIGINT PRIMARY KEY)");
+    SQLException e =
+        assertThrows(
+            SQLException.class, () -> statement.executeQuery("SELECT id FROM docs, other").next());
+    assertEquals("42702", e.getSQLState(), e.getMessage());
+    Statement closed = connection.createStatement();
+    closed.close();
+    e = assertThrows(SQLException.class, () -> closed.executeQuery("SELECT 1"));
+    assertEquals("08003", e.getSQLState(), e.getMessage());
+  }
 }

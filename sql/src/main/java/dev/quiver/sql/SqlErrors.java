@@ -2,6 +2,7 @@ package dev.quiver.sql;
 
 import dev.quiver.storage.QuiverException;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -22,6 +23,7 @@ public final class SqlErrors {
   private static final List<Rule> VALIDATION_RULES =
       List.of(
           new Rule("does not allow NULLs", "23502"),
+          new Rule("is ambiguous", "42702"),
           new Rule("Column '", "42703"),
           new Rule("Unknown target column", "42703"),
           new Rule("Table '", "42P01"),
@@ -53,6 +55,15 @@ public final class SqlErrors {
     }
     if (failure instanceof SQLException s && s.getSQLState() != null) {
       return s;
+    }
+    if (failure instanceof SQLFeatureNotSupportedException unsupported) {
+      return new SQLException("not supported: " + unsupported.getMessage(), "0A000", failure);
+    }
+    if (failure instanceof SQLException s
+        && s.getMessage() != null
+        && s.getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+      // Avatica reports a closed connection, statement or result set without a state.
+      return new SQLException(s.getMessage(), "08003", failure);
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof UnsupportedOperationException u) {
