@@ -51,9 +51,6 @@ public final class Engine implements AutoCloseable {
    */
   static final long CHECKPOINT_LOG_BYTES = Long.getLong("quiver.checkpoint.log.bytes", 64L << 20);
 
-  /** Size at which the write-ahead log starts a new file. */
-  static final long LOG_FILE_BYTES = 64L << 20;
-
   private final Path directory;
   private final FileLayer files;
   private final DatabaseLock lock;
@@ -111,7 +108,10 @@ public final class Engine implements AutoCloseable {
       }
       engine.wal =
           WriteAheadLog.open(
-              directory.resolve("wal"), WriteAheadLog.Sync.COMMIT, files, LOG_FILE_BYTES);
+              directory.resolve("wal"),
+              WriteAheadLog.Sync.COMMIT,
+              files,
+              WriteAheadLog.DEFAULT_ROLL_BYTES);
       Engine opened = engine;
       engine.wal.replay(contents.lastTimestamp(), opened::replay);
       engine.commitLog = engine.new LogAdapter();

@@ -97,6 +97,10 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
   private boolean failed;
 
   /** The store's five maps. */
+  /** The names of the catalog's maps, in the order of {@link Maps}' components. */
+  private static final List<String> MAP_NAMES =
+      List.of("meta", "tables", "indexes", "segments", "deletes");
+
   private record Maps(
       BTreeMap<String, Long> meta,
       BTreeMap<String, byte[]> tables,
@@ -289,32 +293,34 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
   }
 
   private static Maps createMaps(DB db) {
-    Maps maps =
-        new Maps(
-            db.treeMap("meta", Serializer.STRING, Serializer.LONG).create(),
-            db.treeMap("tables", Serializer.STRING, Serializer.BYTE_ARRAY).create(),
-            db.treeMap("indexes", Serializer.STRING, Serializer.BYTE_ARRAY).create(),
-            db.treeMap("segments", Serializer.LONG, Serializer.BYTE_ARRAY).create(),
-            db.treeMap("deletes", Serializer.LONG_ARRAY, Serializer.LONG).create());
+    Maps maps = maps(db, true);
     maps.meta().put(FORMAT_KEY, FORMAT);
     maps.meta().put(CHECKPOINT_KEY, 0L);
     maps.meta().put(NEXT_SEGMENT_ID_KEY, 1L);
     return maps;
   }
 
+  /** The catalog's maps, their names and serializers in one place; created or opened. */
+  private static Maps maps(DB db, boolean create) {
+    return new Maps(
+        make(db.treeMap(MAP_NAMES.get(0), Serializer.STRING, Serializer.LONG), create),
+        make(db.treeMap(MAP_NAMES.get(1), Serializer.STRING, Serializer.BYTE_ARRAY), create),
+        make(db.treeMap(MAP_NAMES.get(2), Serializer.STRING, Serializer.BYTE_ARRAY), create),
+        make(db.treeMap(MAP_NAMES.get(3), Serializer.LONG, Serializer.BYTE_ARRAY), create),
+        make(db.treeMap(MAP_NAMES.get(4), Serializer.LONG_ARRAY, Serializer.LONG), create));
+  }
+
+  private static <K, V> BTreeMap<K, V> make(DB.TreeMapMaker<K, V> maker, boolean create) {
+    return create ? maker.create() : maker.open();
+  }
+
   private static Maps openMaps(DB db, Path file) {
-    for (String name : List.of("meta", "tables", "indexes", "segments", "deletes")) {
+    for (String name : MAP_NAMES) {
       if (!db.exists(name)) {
         throw CatalogErrors.corrupt(file, "it has no '" + name + "' map; it is not a catalog");
       }
     }
-    Maps maps =
-        new Maps(
-            db.treeMap("meta", Serializer.STRING, Serializer.LONG).open(),
-            db.treeMap("tables", Serializer.STRING, Serializer.BYTE_ARRAY).open(),
-            db.treeMap("indexes", Serializer.STRING, Serializer.BYTE_ARRAY).open(),
-            db.treeMap("segments", Serializer.LONG, Serializer.BYTE_ARRAY).open(),
-            db.treeMap("deletes", Serializer.LONG_ARRAY, Serializer.LONG).open());
+    Maps maps = maps(db, false);
     Long format = maps.meta().get(FORMAT_KEY);
     if (format == null || format != FORMAT) {
       throw CatalogErrors.corrupt(
