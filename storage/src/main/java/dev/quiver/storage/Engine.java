@@ -3,11 +3,15 @@ package dev.quiver.storage;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.catalog.store.CatalogStore;
+import dev.quiver.storage.catalog.store.MapDbCatalogStore;
+import dev.quiver.storage.catalog.store.SegmentMeta;
+import dev.quiver.storage.catalog.store.SegmentState;
 import dev.quiver.storage.file.DatabaseLock;
 import dev.quiver.storage.file.FileLayer;
 import dev.quiver.storage.file.RowCodec;
-import dev.quiver.storage.file.SnapshotFile;
 import dev.quiver.storage.table.CommitLog;
+import dev.quiver.storage.table.Segment;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.Timeline;
@@ -18,13 +22,16 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,10 +44,14 @@ import java.util.logging.Logger;
  *
  * <p>In a folder, every change (DDL included) is appended to the write-ahead log under its
  * timestamp and is on disk before the statement returns (group commit: concurrent statements share
- * one fsync). A checkpoint writes the database as of a consistent timestamp to {@code
- * quiver.snapshot} and drops the log below it; opening reads the snapshot and replays the log after
- * it, so recovery gives exactly the acknowledged changes. Checkpoints run on close, on {@code FLUSH
- * TABLE}, and in the background once the log has grown by {@link #CHECKPOINT_LOG_BYTES} bytes.
+ * one fsync); it then lives in the table's growing rows in memory. A checkpoint seals the growing
+ * rows of every table at a consistent cut, writes them as Lucene segments, records the segments,
+ * the deletes of older segments, the catalog and the cut in one transaction of the MapDB catalog,
+ * and only then drops the log below the cut. Opening reads the catalog, opens and verifies the
+ * segments, and replays the log after the cut, so recovery gives exactly the acknowledged changes.
+ * Checkpoints run on {@code FLUSH TABLE}, in the background once the log has grown by {@link
+ * #CHECKPOINT_LOG_BYTES} bytes, when a table's growing rows reach {@code segment_max_rows} or
+ * {@code segment_max_bytes}, and when they have been idle for {@code segment_idle_seal_s}.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Engine.class.getName());
@@ -51,32 +62,46 @@ public final class Engine implements AutoCloseable {
    */
   static final long CHECKPOINT_LOG_BYTES = Long.getLong("quiver.checkpoint.log.bytes", 64L << 20);
 
+  /** How often the background thread looks for idle growing rows to seal. */
+  private static final long IDLE_CHECK_MILLIS = 1000;
+
   private final Path directory;
   private final FileLayer files;
   private final DatabaseLock lock;
   private final Timeline timeline;
+  private final CatalogStore catalog;
+  private final SegmentFiles segmentFiles;
   private final Map<String, Table> tables = new ConcurrentSkipListMap<>();
   private final Map<String, IndexDef> indexes = new ConcurrentSkipListMap<>();
+  // Segments of dropped tables, removed by the next checkpoint. Guarded by the commit lock.
+  private final List<Segment> pendingDrops = new ArrayList<>();
   private final Object checkpointMonitor = new Object();
   private final AtomicLong logBytesSinceCheckpoint = new AtomicLong();
   private final AtomicBoolean checkpointQueued = new AtomicBoolean();
   private WriteAheadLog wal;
   private CommitLog commitLog = CommitLog.NONE;
-  private ExecutorService checkpointer;
+  private ScheduledExecutorService background;
   private volatile long checkpointTimestamp;
   private volatile boolean closed;
 
-  private Engine(Path directory, FileLayer files, DatabaseLock lock, long lastTimestamp) {
+  private Engine(
+      Path directory,
+      FileLayer files,
+      DatabaseLock lock,
+      CatalogStore catalog,
+      long lastTimestamp) {
     this.directory = directory;
     this.files = files;
     this.lock = lock;
+    this.catalog = catalog;
+    this.segmentFiles = directory == null ? null : new SegmentFiles(directory);
     this.timeline = new Timeline(lastTimestamp);
     this.checkpointTimestamp = lastTimestamp;
   }
 
   /** A new, empty in-memory database. */
   public static Engine inMemory() {
-    return new Engine(null, FileLayer.DEFAULT, null, 0);
+    return new Engine(null, FileLayer.DEFAULT, null, null, 0);
   }
 
   /** Opens (creating if missing) the database in a folder; see {@link #open(Path, FileLayer)}. */
@@ -85,27 +110,22 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if missing) the database in a folder, holding it against other processes: reads
-   * the last checkpoint, replays the write-ahead log after it (a torn record at its end, from a
-   * crash mid-write, is cut off with a warning), and is then ready.
+   * Opens (creating if missing) the database in a folder, holding it against other processes: opens
+   * the catalog, removes segment folders it does not list, opens and checksums every listed
+   * segment, replays the write-ahead log after the last checkpoint (a torn record at its end, from
+   * a crash mid-write, is cut off with a warning), and is then ready.
    *
    * @throws QuiverException DATABASE_LOCKED if another process holds it, CORRUPT_FILE naming a
    *     damaged file, or IO_ERROR
    */
   public static Engine open(Path directory, FileLayer files) {
     DatabaseLock lock = DatabaseLock.acquire(directory);
+    CatalogStore catalog = null;
     Engine engine = null;
     try {
-      SnapshotFile.Contents contents = SnapshotFile.read(directory);
-      engine = new Engine(directory, files, lock, contents.lastTimestamp());
-      for (SnapshotFile.TableContents t : contents.tables()) {
-        Table table = engine.newTable(t.def());
-        t.rows().forEach(r -> table.restore(r.values(), r.insertTs()));
-        engine.tables.put(t.def().name(), table);
-      }
-      for (IndexDef index : contents.indexes()) {
-        engine.indexes.put(index.name(), index);
-      }
+      catalog = MapDbCatalogStore.open(directory, files);
+      engine = new Engine(directory, files, lock, catalog, catalog.checkpointTs());
+      engine.loadCatalog();
       engine.wal =
           WriteAheadLog.open(
               directory.resolve("wal"),
@@ -113,22 +133,85 @@ public final class Engine implements AutoCloseable {
               files,
               WriteAheadLog.DEFAULT_ROLL_BYTES);
       Engine opened = engine;
-      engine.wal.replay(contents.lastTimestamp(), opened::replay);
+      engine.wal.replay(catalog.checkpointTs(), opened::replay);
       engine.commitLog = engine.new LogAdapter();
-      engine.checkpointer =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "quiver-checkpoint " + directory.getFileName());
-                t.setDaemon(true);
-                return t;
-              });
+      engine.startBackground();
       return engine;
     } catch (RuntimeException e) {
-      if (engine != null && engine.wal != null) {
-        engine.wal.close();
+      if (engine != null) {
+        engine.closeSegments();
+        if (engine.wal != null) {
+          engine.wal.close();
+        }
+      }
+      if (catalog != null) {
+        catalog.close();
       }
       lock.release();
       throw e;
+    }
+  }
+
+  /** Reads tables, indexes and segments from the catalog, and drops what it no longer needs. */
+  private void loadCatalog() {
+    for (TableDef def : catalog.tables().values()) {
+      tables.put(def.name(), newTable(def));
+    }
+    indexes.putAll(catalog.indexes());
+    List<SegmentMeta> listed = new ArrayList<>();
+    Set<Long> ids = new HashSet<>();
+    for (SegmentMeta meta : catalog.segments()) {
+      if (meta.state() == SegmentState.DROPPED) {
+        // A crash came between the checkpoint that dropped it and the removal of its files.
+        segmentFiles.delete(meta.id());
+        catalog.removeSegment(meta.id());
+      } else {
+        listed.add(meta);
+        ids.add(meta.id());
+      }
+    }
+    segmentFiles.removeOrphans(ids);
+    // Checksumming reads every byte: spread the segments over the cores.
+    List<Segment> opened =
+        listed.parallelStream()
+            .map(
+                meta -> {
+                  Segment segment = segmentFiles.open(meta);
+                  try {
+                    segment.restoreDeletes(catalog.deletes(meta.id()));
+                  } catch (RuntimeException e) {
+                    closeQuietly(segment);
+                    throw e;
+                  }
+                  return segment;
+                })
+            .toList();
+    for (int i = 0; i < listed.size(); i++) {
+      tables.get(listed.get(i).table()).restoreSegment(opened.get(i));
+    }
+  }
+
+  private void startBackground() {
+    background =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "quiver-checkpoint " + directory.getFileName());
+              t.setDaemon(true);
+              return t;
+            });
+    background.scheduleWithFixedDelay(
+        this::sealIdleTables, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void sealIdleTables() {
+    long now = System.currentTimeMillis();
+    for (Table table : tables.values()) {
+      long idleMillis = table.def().longOption("segment_idle_seal_s", 600) * 1000;
+      if (table.growingIdleFor(idleMillis, now)) {
+        LOG.fine(() -> "sealing idle table " + table.name());
+        runCheckpoint();
+        return;
+      }
     }
   }
 
@@ -261,10 +344,10 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Writes the database as of a consistent timestamp to its folder and drops the write-ahead log
-   * below it (no-op in memory). Writers wait while the checkpoint takes its cut (commits in
-   * progress finish, including their fsync) and the catalog is copied; rows are then read at the
-   * cut's snapshot while writers go on.
+   * Seals the growing rows of every table at a consistent cut, writes them as segments, records
+   * everything as of the cut in the catalog, and drops the write-ahead log below it (no-op in
+   * memory). Writers wait only while the cut is taken; segments are written while they go on, and
+   * the rows being sealed stay readable until their segment replaces them.
    */
   public void checkpoint() {
     checkOpen();
@@ -275,51 +358,144 @@ public final class Engine implements AutoCloseable {
       // Again inside the monitor: a checkpoint that waited here while the engine closed must not
       // write into a folder that may already belong to another engine.
       checkOpen();
-      List<Table> tableList = new ArrayList<>();
+      List<TableDef> tableDefs = new ArrayList<>();
       List<IndexDef> indexList = new ArrayList<>();
+      List<Table.Sealing> seals = new ArrayList<>();
+      List<Segment> existing = new ArrayList<>();
+      List<Segment> drops = new ArrayList<>();
       long cut =
           timeline.quiesce(
               () -> {
-                tableList.addAll(tables.values());
+                for (Table table : tables.values()) {
+                  tableDefs.add(table.def());
+                  existing.addAll(table.segments());
+                  seals.addAll(table.seal());
+                }
                 indexList.addAll(indexes.values());
+                drops.addAll(pendingDrops);
+                pendingDrops.clear();
               });
-      Snapshot snapshot = new Snapshot(cut);
-      List<SnapshotFile.TableContents> contents = new ArrayList<>();
-      for (Table table : tableList) {
-        List<SnapshotFile.StoredRowData> rows = new ArrayList<>();
-        table.forEachVisible(
-            snapshot, (values, ts) -> rows.add(new SnapshotFile.StoredRowData(values, ts)));
-        contents.add(new SnapshotFile.TableContents(table.def(), rows));
-      }
       long logged = logBytesSinceCheckpoint.get();
-      SnapshotFile.write(files, directory, new SnapshotFile.Contents(cut, contents, indexList));
+      List<Segment> written = new ArrayList<>();
+      List<SegmentMeta> upserts = new ArrayList<>();
+      Map<Long, Map<Long, Long>> deletes = new TreeMap<>();
+      try {
+        for (Table.Sealing sealing : seals) {
+          List<Table.RowData> rows = sealing.rowsAt(cut);
+          Segment segment = null;
+          if (!rows.isEmpty()) {
+            List<IndexDef> tableIndexes =
+                indexList.stream().filter(i -> i.table().equals(sealing.table().name())).toList();
+            segment = segmentFiles.write(catalog.nextSegmentId(), sealing, rows, tableIndexes);
+            upserts.add(meta(segment, cut, SegmentState.FLUSHED));
+          }
+          written.add(segment);
+        }
+        for (Segment segment : existing) {
+          Map<Long, Long> since = segment.deletesBetween(checkpointTimestamp, cut);
+          if (!since.isEmpty()) {
+            deletes.put(segment.id(), since);
+            upserts.add(meta(segment, cut, SegmentState.FLUSHED));
+          }
+        }
+        for (Segment segment : drops) {
+          upserts.add(meta(segment, cut, SegmentState.DROPPED));
+        }
+        catalog.applyCheckpoint(tableDefs, indexList, upserts, deletes, cut);
+      } catch (RuntimeException | Error e) {
+        // The rows stay frozen in memory and the log keeps them: the next checkpoint retries.
+        for (Segment segment : written) {
+          if (segment != null) {
+            closeQuietly(segment);
+            segmentFiles.delete(segment.id());
+          }
+        }
+        timeline.underCommitLock(() -> pendingDrops.addAll(drops));
+        throw e;
+      }
       checkpointTimestamp = cut;
       logBytesSinceCheckpoint.addAndGet(-logged);
       wal.truncateUpTo(cut);
+      timeline.underCommitLock(
+          () -> {
+            for (int i = 0; i < seals.size(); i++) {
+              Segment segment = written.get(i);
+              if (!seals.get(i).install(segment) && segment != null) {
+                pendingDrops.add(segment);
+              }
+            }
+          });
+      for (Segment segment : drops) {
+        closeQuietly(segment);
+        segmentFiles.delete(segment.id());
+        catalog.removeSegment(segment.id());
+      }
     }
   }
 
-  /** Checkpoints a file database and releases its folder. */
+  /** A segment's catalog entry as of a checkpoint at {@code cut}. */
+  private static SegmentMeta meta(Segment segment, long cut, SegmentState state) {
+    var info = segment.reader().info();
+    boolean indexed = segment.indexName() != null;
+    return new SegmentMeta(
+        segment.id(),
+        segment.tableName(),
+        state == SegmentState.FLUSHED && indexed ? SegmentState.INDEXED : state,
+        info.rowCount(),
+        segment.deletedAt(cut),
+        info.sizeBytes(),
+        info.minInsertTs(),
+        info.maxInsertTs(),
+        segment.createdAtMillis(),
+        segment.sealedAtMillis(),
+        segment.indexName(),
+        indexed ? "BUILT" : null);
+  }
+
+  /** The segments of every table, and the rows in memory, for {@code sys.segments}. */
+  public List<SegmentStatus> segmentStatus() {
+    List<SegmentStatus> result = new ArrayList<>();
+    for (Table table : tables.values()) {
+      for (Segment segment : table.segments()) {
+        boolean indexed = segment.indexName() != null;
+        result.add(
+            new SegmentStatus(
+                segment.id(),
+                table.name(),
+                indexed ? "INDEXED" : "FLUSHED",
+                segment.rowCount(),
+                segment.deletedAt(Long.MAX_VALUE - 1),
+                segment.reader().sizeBytes(),
+                segment.indexName(),
+                indexed ? "BUILT" : null,
+                segment.createdAtMillis(),
+                segment.sealedAtMillis()));
+      }
+      for (Table.MemoryRows rows : table.memoryRows()) {
+        result.add(
+            new SegmentStatus(
+                null,
+                table.name(),
+                rows.state(),
+                rows.rows(),
+                rows.deleted(),
+                rows.bytes(),
+                null,
+                null,
+                rows.createdAtMillis(),
+                null));
+      }
+    }
+    return result;
+  }
+
+  /** Closes a file database, leaving growing rows to the log (the next open replays them). */
   @Override
   public void close() {
-    release(true);
-  }
-
-  /**
-   * Releases the database without a checkpoint: the next open replays the log written since the
-   * last one. A faster shutdown when the log is short; tests use it to walk away from a database
-   * whose disk they made lose power.
-   */
-  public void closeWithoutCheckpoint() {
-    release(false);
-  }
-
-  private void release(boolean checkpointFirst) {
-    // Wait for a background checkpoint outside the monitor, which that checkpoint holds.
-    if (checkpointer != null) {
-      checkpointer.shutdown();
+    if (background != null) {
+      background.shutdown();
       try {
-        checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+        background.awaitTermination(1, TimeUnit.MINUTES);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -328,15 +504,16 @@ public final class Engine implements AutoCloseable {
       if (closed) {
         return;
       }
+      closed = true;
       try {
-        if (checkpointFirst) {
-          checkpoint();
+        closeSegments();
+        if (wal != null) {
+          wal.close();
         }
       } finally {
-        closed = true;
         try {
-          if (wal != null) {
-            wal.close();
+          if (catalog != null) {
+            catalog.close();
           }
         } finally {
           if (lock != null) {
@@ -344,6 +521,21 @@ public final class Engine implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  private void closeSegments() {
+    for (Table table : tables.values()) {
+      table.segments().forEach(Engine::closeQuietly);
+    }
+    pendingDrops.forEach(Engine::closeQuietly);
+  }
+
+  private static void closeQuietly(Segment segment) {
+    try {
+      segment.reader().close();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "closing " + segment + " failed", e);
     }
   }
 
@@ -371,12 +563,18 @@ public final class Engine implements AutoCloseable {
   }
 
   private Table newTable(TableDef def) {
-    return new Table(def, timeline, directory == null ? CommitLog.NONE : new LogAdapter());
+    if (directory == null) {
+      return new Table(def, timeline, CommitLog.NONE);
+    }
+    Table table = new Table(def, timeline, new LogAdapter());
+    table.onGrowingFull(this::runCheckpoint);
+    return table;
   }
 
+  /** Under the commit lock, as every catalog change. */
   private void removeTable(String name) {
     Table table = tables.remove(name);
-    table.markDropped();
+    pendingDrops.addAll(table.markDropped());
     indexes.values().removeIf(i -> i.table().equals(name));
   }
 
@@ -456,8 +654,14 @@ public final class Engine implements AutoCloseable {
   }
 
   private void maybeCheckpointInBackground(int recordBytes) {
-    if (logBytesSinceCheckpoint.addAndGet(recordBytes) < CHECKPOINT_LOG_BYTES
-        || !checkpointQueued.compareAndSet(false, true)) {
+    if (logBytesSinceCheckpoint.addAndGet(recordBytes) >= CHECKPOINT_LOG_BYTES) {
+      runCheckpoint();
+    }
+  }
+
+  /** Queues a checkpoint on the background thread unless one is queued already. */
+  private void runCheckpoint() {
+    if (background == null || !checkpointQueued.compareAndSet(false, true)) {
       return;
     }
     Runnable task =
@@ -471,11 +675,14 @@ public final class Engine implements AutoCloseable {
           } finally {
             checkpointQueued.set(false);
           }
+          // Writers that filled a table while this checkpoint wrote found it queued.
+          if (!closed && tables.values().stream().anyMatch(Table::growingFull)) {
+            runCheckpoint();
+          }
         };
     try {
-      checkpointer.execute(task);
+      background.execute(task);
     } catch (RejectedExecutionException closing) {
-      // The engine is closing, and closing checkpoints.
       checkpointQueued.set(false);
     }
   }

@@ -66,7 +66,7 @@ class EngineRaceTest {
           failure == null
               || (failure instanceof QuiverException q && q.code() == ErrorCode.TABLE_NOT_FOUND),
           "round " + round + ": " + failure);
-      engine.closeWithoutCheckpoint();
+      engine.close();
       try (Engine reopened = Engine.open(db)) {
         assertFalse(reopened.findTable("t").isPresent(), "round " + round);
       }

@@ -30,7 +30,13 @@ final class SegmentCodec extends FilterCodec {
     for (SegmentField field : schema.fields()) {
       if (field.kind() == SegmentField.Kind.VECTOR) {
         WriteOptions.Hnsw hnsw = options.hnsw(field.name());
-        formats.put(field.name(), new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth()));
+        // A threshold no segment reaches keeps the vectors flat: Lucene then searches them exactly.
+        formats.put(
+            field.name(),
+            options.hasGraph(field.name())
+                ? new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth())
+                : new Lucene99HnswVectorsFormat(
+                    hnsw.m(), hnsw.beamWidth(), 1, null, Integer.MAX_VALUE));
       }
     }
     this.vectors =

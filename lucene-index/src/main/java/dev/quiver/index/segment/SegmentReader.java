@@ -71,6 +71,7 @@ public final class SegmentReader implements Closeable {
   private final IndexSearcher searcher;
   private final List<String> files;
   private final SegmentInfo info;
+  private final KeyFilter keyFilter;
   private final CloseableThreadLocal<RowCursor> cursors =
       new CloseableThreadLocal<>() {
         @Override
@@ -83,7 +84,6 @@ public final class SegmentReader implements Closeable {
       Path path, SegmentSchema schema, Directory directory, DirectoryReader reader)
       throws IOException {
     this.path = path;
-    this.schema = schema;
     this.directory = directory;
     this.reader = reader;
     if (reader.leaves().size() != 1) {
@@ -111,11 +111,19 @@ public final class SegmentReader implements Closeable {
           "its commit data does not describe a Quiver segment: " + e.getMessage(),
           e);
     }
-    if (!written.equals(schema)) {
+    if (schema != null && !written.equals(schema)) {
       throw new IllegalArgumentException(
           "segment " + path + " was written with schema " + written + ", not " + schema);
     }
-    this.files = List.copyOf(commit.getFileNames());
+    this.schema = written;
+    List<String> names = new ArrayList<>(commit.getFileNames());
+    if (written.hasKey()) {
+      names.add(KeyFilter.FILE_NAME);
+      this.keyFilter = KeyFilter.read(path, directory);
+    } else {
+      this.keyFilter = null;
+    }
+    this.files = List.copyOf(names);
     long size = 0;
     for (String file : files) {
       size += directory.fileLength(file);
@@ -136,6 +144,20 @@ public final class SegmentReader implements Closeable {
    */
   public static SegmentReader open(Path directory, SegmentSchema schema) throws IOException {
     Objects.requireNonNull(schema, "schema");
+    return openFolder(directory, schema);
+  }
+
+  /**
+   * Opens segment folder {@code directory} with the schema recorded in it.
+   *
+   * @throws NoSuchFileException if the folder does not exist
+   * @throws CorruptSegmentException naming the file, as {@link #open(Path, SegmentSchema)}
+   */
+  public static SegmentReader open(Path directory) throws IOException {
+    return openFolder(directory, null);
+  }
+
+  private static SegmentReader openFolder(Path directory, SegmentSchema schema) throws IOException {
     // FSDirectory would create a missing folder, turning a wrong path into an empty "segment".
     if (!Files.isDirectory(directory)) {
       throw new NoSuchFileException(directory.toString(), null, "no segment folder");
@@ -236,6 +258,9 @@ public final class SegmentReader implements Closeable {
    * @throws IllegalStateException if the schema has no key
    */
   public int findKey(Object key) throws IOException {
+    if (!keyFilter().mightContain(key)) {
+      return -1;
+    }
     DocIdSetIterator docs = matches(SegmentQueries.equalTo(keyField(), key));
     if (docs == null) {
       return -1;
@@ -246,6 +271,9 @@ public final class SegmentReader implements Closeable {
 
   /** Every document whose key equals {@code key}, ascending. */
   public int[] findKeyDocs(Object key) throws IOException {
+    if (!keyFilter().mightContain(key)) {
+      return new int[0];
+    }
     FixedBitSet docs = matching(SegmentQueries.equalTo(keyField(), key));
     int[] found = new int[docs.cardinality()];
     int doc = -1;
@@ -271,6 +299,11 @@ public final class SegmentReader implements Closeable {
         searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
     Scorer scorer = weight.scorer(context);
     return scorer == null ? null : scorer.iterator();
+  }
+
+  private KeyFilter keyFilter() {
+    keyField();
+    return keyFilter;
   }
 
   private SegmentField keyField() {

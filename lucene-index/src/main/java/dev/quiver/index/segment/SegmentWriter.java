@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
@@ -42,8 +44,9 @@ import org.apache.lucene.util.IOUtils;
  * _0.fnm} field infos, {@code _0_Lucene90_0.dvm/.dvd/.dvs/.dvp} doc values, {@code
  * _0.kdm/.kdi/.kdd} points, {@code _0_Lucene104_0.tmd/.tip/.tim/.doc/.psm} terms of STRING and
  * DECIMAL columns, {@code _0_Lucene99HnswVectorsFormat_0.vemf/.vec} raw vectors and {@code
- * .vem/.vex} HNSW graphs, {@code _0.fdm/.fdt/.fdx} stored fields (empty). Every file ends with
- * Lucene's CRC32 footer. The lock file is removed, so the folder holds only checksummed files.
+ * .vem/.vex} HNSW graphs, {@code _0.fdm/.fdt/.fdx} stored fields (empty); and, when the schema has
+ * a key, {@code quiver_keys.bloom}, a Bloom filter of the keys ({@link KeyFilter}). Every file ends
+ * with Lucene's CRC32 footer. The lock file is removed, so the folder holds only checksummed files.
  *
  * <h2>Codec</h2>
  *
@@ -117,20 +120,37 @@ public final class SegmentWriter {
     boolean published = false;
     try {
       RowStats stats = new RowStats();
-      try (Directory dir = FSDirectory.open(tmp);
-          IndexWriter writer = new IndexWriter(dir, config(schema, options))) {
-        while (rows.hasNext()) {
-          SegmentRow row = rows.next();
-          writer.addDocument(document(schema, row));
-          stats.add(row.insertTs());
+      try (Directory dir = FSDirectory.open(tmp)) {
+        long[] keyHashes = new long[schema.hasKey() ? 1024 : 0];
+        try (IndexWriter writer = new IndexWriter(dir, config(schema, options))) {
+          while (rows.hasNext()) {
+            SegmentRow row = rows.next();
+            writer.addDocument(document(schema, row));
+            if (schema.hasKey()) {
+              if (stats.count == keyHashes.length) {
+                keyHashes = Arrays.copyOf(keyHashes, keyHashes.length * 2);
+              }
+              keyHashes[stats.count] = KeyFilter.hash(row.values()[schema.keyField()]);
+            }
+            stats.add(row.insertTs());
+          }
+          if (stats.count == 0) {
+            throw new IllegalArgumentException("a segment needs at least one row");
+          }
+          writer.forceMerge(1);
+          writer.setLiveCommitData(
+              SegmentLayout.commitData(schema, stats.minTs, stats.maxTs).entrySet());
+          writer.commit();
         }
-        if (stats.count == 0) {
-          throw new IllegalArgumentException("a segment needs at least one row");
+        if (schema.hasKey()) {
+          KeyFilter filter = KeyFilter.forKeys(stats.count);
+          for (int i = 0; i < stats.count; i++) {
+            filter.addHash(keyHashes[i]);
+          }
+          filter.write(dir);
+          dir.sync(List.of(KeyFilter.FILE_NAME));
+          dir.syncMetaData();
         }
-        writer.forceMerge(1);
-        writer.setLiveCommitData(
-            SegmentLayout.commitData(schema, stats.minTs, stats.maxTs).entrySet());
-        writer.commit();
       }
       Files.delete(tmp.resolve(IndexWriter.WRITE_LOCK_NAME));
       long sizeBytes = sizeOf(tmp);

@@ -1,8 +1,10 @@
 package dev.quiver.index.segment;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 
 /**
@@ -11,11 +13,17 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  *
  * @param defaultHnsw the graph parameters of vector fields not named in {@code hnswByField}
  * @param hnswByField graph parameters by vector field name
+ * @param graphlessFields vector fields stored without an HNSW graph (raw vectors only, searched
+ *     exactly): columns without a vector index, whose graph would cost build time for nothing
  * @param ramBufferMb the indexing buffer; a segment whose rows, vectors and graph fit in it is
  *     written in a single flush, a larger one in several flushes merged into one at the end (which
  *     rebuilds the graph, so it costs more time)
  */
-public record WriteOptions(Hnsw defaultHnsw, Map<String, Hnsw> hnswByField, double ramBufferMb) {
+public record WriteOptions(
+    Hnsw defaultHnsw,
+    Map<String, Hnsw> hnswByField,
+    Set<String> graphlessFields,
+    double ramBufferMb) {
 
   /** Default indexing buffer: 100k rows of 128-d vectors and their graph fit in one flush. */
   public static final double DEFAULT_RAM_BUFFER_MB = 256;
@@ -57,6 +65,7 @@ public record WriteOptions(Hnsw defaultHnsw, Map<String, Hnsw> hnswByField, doub
   public WriteOptions {
     Objects.requireNonNull(defaultHnsw, "defaultHnsw");
     hnswByField = Map.copyOf(hnswByField);
+    graphlessFields = Set.copyOf(graphlessFields);
     if (!(ramBufferMb >= 1)) {
       throw new IllegalArgumentException("ramBufferMb is " + ramBufferMb + "; it must be >= 1");
     }
@@ -64,24 +73,36 @@ public record WriteOptions(Hnsw defaultHnsw, Map<String, Hnsw> hnswByField, doub
 
   /** Lucene's HNSW defaults for every field and a {@value #DEFAULT_RAM_BUFFER_MB} MB buffer. */
   public static WriteOptions defaults() {
-    return new WriteOptions(Hnsw.DEFAULT, Map.of(), DEFAULT_RAM_BUFFER_MB);
+    return new WriteOptions(Hnsw.DEFAULT, Map.of(), Set.of(), DEFAULT_RAM_BUFFER_MB);
   }
 
   /** These options with {@code hnsw} for vector field {@code field}. */
   public WriteOptions withHnsw(String field, Hnsw hnsw) {
     Map<String, Hnsw> byField = new HashMap<>(hnswByField);
     byField.put(field, hnsw);
-    return new WriteOptions(defaultHnsw, byField, ramBufferMb);
+    return new WriteOptions(defaultHnsw, byField, graphlessFields, ramBufferMb);
   }
 
   /** These options with {@code hnsw} for every vector field not set one by one. */
   public WriteOptions withDefaultHnsw(Hnsw hnsw) {
-    return new WriteOptions(hnsw, hnswByField, ramBufferMb);
+    return new WriteOptions(hnsw, hnswByField, graphlessFields, ramBufferMb);
   }
 
   /** These options with an indexing buffer of {@code megabytes}. */
   public WriteOptions withRamBufferMb(double megabytes) {
-    return new WriteOptions(defaultHnsw, hnswByField, megabytes);
+    return new WriteOptions(defaultHnsw, hnswByField, graphlessFields, megabytes);
+  }
+
+  /** These options with vector field {@code field} stored without a graph. */
+  public WriteOptions withoutGraph(String field) {
+    Set<String> fields = new HashSet<>(graphlessFields);
+    fields.add(field);
+    return new WriteOptions(defaultHnsw, hnswByField, fields, ramBufferMb);
+  }
+
+  /** Whether vector field {@code field} gets an HNSW graph. */
+  public boolean hasGraph(String field) {
+    return !graphlessFields.contains(field);
   }
 
   /** The graph parameters of vector field {@code field}. */

@@ -5,6 +5,7 @@ import dev.quiver.storage.QuiverException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,6 +25,17 @@ public record TableDef(
     }
     Set<String> seen = new HashSet<>();
     for (ColumnDef c : columns) {
+      if (RESERVED_COLUMNS.contains(c.name().toLowerCase(Locale.ROOT))) {
+        throw new QuiverException(
+            ErrorCode.INVALID_DEFINITION,
+            "table "
+                + name
+                + ": column name "
+                + c.name()
+                + " is reserved (Quiver's own columns are "
+                + String.join(", ", RESERVED_COLUMNS.stream().sorted().toList())
+                + "); choose another name");
+      }
       if (!seen.add(c.name())) {
         throw new QuiverException(
             ErrorCode.INVALID_DEFINITION,
@@ -73,6 +85,18 @@ public record TableDef(
                 + " does not have");
       }
     }
+  }
+
+  /**
+   * Column names Quiver keeps for itself: a segment's row id and insert timestamp, and the
+   * partition pseudo-column.
+   */
+  public static final Set<String> RESERVED_COLUMNS = Set.of("_rowid", "_ts", "_partition");
+
+  /** A whole-number option, as normalized by {@link Options#table}, or its fallback if absent. */
+  public long longOption(String option, long fallback) {
+    String value = options.get(option);
+    return value == null ? fallback : Long.parseLong(value);
   }
 
   /** The position of a column, or -1. */

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +34,13 @@ public final class Table {
   private final TableDef def;
   private final Timeline timeline;
   private final CommitLog log;
-  private final RowLog rows = new RowLog();
-  // Guarded by the timeline's commit lock, which every writer holds.
-  private final Map<Object, StoredRow> liveByKey = new HashMap<>();
+  // Replaced, never changed in place, under the timeline's commit lock, which every writer holds.
+  private volatile TableState state = new TableState(List.of(), List.of(), new MemRows());
   private long nextRowId;
   private volatile boolean dropped;
+  private volatile Runnable onGrowingFull = () -> {};
+  private final long maxRows;
+  private final long maxBytes;
 
   /** A table of an in-memory database: nothing is logged. */
   public Table(TableDef def, Timeline timeline) {
@@ -50,6 +52,8 @@ public final class Table {
     this.def = def;
     this.timeline = timeline;
     this.log = log;
+    this.maxRows = def.longOption("segment_max_rows", 100_000);
+    this.maxBytes = def.longOption("segment_max_bytes", 512L << 20);
   }
 
   public TableDef def() {
@@ -60,9 +64,26 @@ public final class Table {
     return def.name();
   }
 
-  /** Marks the table dropped: later writes fail, running reads finish on their snapshot. */
-  public void markDropped() {
+  /**
+   * Marks the table dropped: later writes fail, running reads finish on their snapshot. Under the
+   * commit lock. Returns the sealed segments, whose files the engine removes later.
+   */
+  public List<Segment> markDropped() {
     dropped = true;
+    return state.segments();
+  }
+
+  /** Whether the table was dropped. */
+  public boolean isDropped() {
+    return dropped;
+  }
+
+  /**
+   * Sets what runs after a commit that left the growing rows at or above {@code segment_max_rows}
+   * or {@code segment_max_bytes}: the engine seals them in the background.
+   */
+  public void onGrowingFull(Runnable action) {
+    this.onGrowingFull = action;
   }
 
   /**
@@ -96,6 +117,9 @@ public final class Table {
             },
             this::install);
     Resolution resolution = committed.checked();
+    if (growingFull()) {
+      onGrowingFull.run();
+    }
     return new WriteResult(committed.timestamp(), resolution.appended.size(), resolution.deleted);
   }
 
@@ -121,11 +145,12 @@ public final class Table {
   }
 
   /** What a batch does to the stored rows: versions it ends and rows it appends. */
-  private record Resolution(Set<StoredRow> removed, List<Object[]> appended, long deleted) {}
+  private record Resolution(Set<Object> removed, List<Object[]> appended, long deleted) {}
 
   /** Works out a batch's effect against the current rows; changes nothing. Under commit lock. */
   private Resolution resolve(WriteBatch batch) {
-    Set<StoredRow> removed = Collections.newSetFromMap(new IdentityHashMap<>());
+    // StoredRows by identity, SegmentDocs by segment and document.
+    Set<Object> removed = new HashSet<>();
     RowMatcher matcher = new RowMatcher(removed);
     long deleted = 0;
     for (Object[] old : batch.deletes()) {
@@ -158,7 +183,7 @@ public final class Table {
           appended.set(earlier, row);
           continue;
         }
-        StoredRow existing = liveByKey.get(key);
+        Object existing = findLive(key);
         if (existing != null) {
           removed.add(existing);
         }
@@ -174,30 +199,88 @@ public final class Table {
 
   /** Applies a resolved batch in memory at its timestamp. Under commit lock. */
   private void install(Resolution resolution, long ts) {
-    for (StoredRow row : resolution.removed) {
+    TableState current = state;
+    for (Object removed : resolution.removed) {
+      if (removed instanceof SegmentDoc sd) {
+        sd.segment().delete(sd.doc(), ts);
+        continue;
+      }
+      StoredRow row = (StoredRow) removed;
       row.deleteTs = ts;
       if (def.hasPrimaryKey()) {
-        liveByKey.remove(row.values[def.primaryKey()], row);
+        Object key = row.values[def.primaryKey()];
+        current.growing().liveByKey.remove(key, row);
+        for (MemRows sealing : current.sealing()) {
+          sealing.liveByKey.remove(key, row);
+        }
       }
     }
+    MemRows growing = current.growing();
     for (Object[] values : resolution.appended) {
       StoredRow row = new StoredRow(nextRowId++, ts, values);
-      rows.append(row);
-      if (def.hasPrimaryKey()) {
-        liveByKey.put(values[def.primaryKey()], row);
-      }
+      growing.append(row, def);
     }
+    growing.lastWriteMillis = System.currentTimeMillis();
   }
 
-  /** The rows visible at a snapshot that pass a filter, in insertion order. */
+  /**
+   * The live row with a key: a {@link StoredRow} in memory or a {@link SegmentDoc}; null if none.
+   * Under the commit lock. Memory first, then segments newest first, each behind its Bloom filter.
+   */
+  private Object findLive(Object key) {
+    TableState current = state;
+    StoredRow row = current.growing().liveByKey.get(key);
+    if (row != null) {
+      return row;
+    }
+    List<MemRows> sealing = current.sealing();
+    for (int i = sealing.size() - 1; i >= 0; i--) {
+      row = sealing.get(i).liveByKey.get(key);
+      if (row != null) {
+        return row;
+      }
+    }
+    List<Segment> segments = current.segments();
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      Segment segment = segments.get(i);
+      for (int doc : segment.findKeyDocs(key)) {
+        if (segment.isLive(doc)) {
+          return new SegmentDoc(segment, doc);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Object[] valuesOf(Object live) {
+    return live instanceof StoredRow row ? row.values : ((SegmentDoc) live).values();
+  }
+
+  /**
+   * The rows visible at a snapshot that pass a filter, in insertion order: sealed segments, then
+   * rows sealing, then growing rows.
+   */
   public Iterator<Object[]> scan(Snapshot snapshot, Predicate filter) {
     long t = snapshot.timestamp();
-    int end = rows.size();
-    return new Iterator<>() {
-      private int next = 0;
-      private Object[] pending = advance();
+    TableState current = state;
+    List<Iterator<Object[]>> parts = new ArrayList<>();
+    for (Segment segment : current.segments()) {
+      parts.add(segmentScan(segment, t, filter));
+    }
+    for (MemRows sealing : current.sealing()) {
+      parts.add(memScan(sealing.rows, t, filter));
+    }
+    parts.add(memScan(current.growing().rows, t, filter));
+    return new Concatenation(parts);
+  }
 
-      private Object[] advance() {
+  private static Iterator<Object[]> memScan(RowLog rows, long t, Predicate filter) {
+    int end = rows.size();
+    return new FilteringIterator() {
+      private int next = 0;
+
+      @Override
+      Object[] advance() {
         while (next < end) {
           StoredRow row = rows.get(next++);
           if (row.visibleAt(t) && filter.test(row.values)) {
@@ -206,22 +289,84 @@ public final class Table {
         }
         return null;
       }
+    };
+  }
+
+  private static Iterator<Object[]> segmentScan(Segment segment, long t, Predicate filter) {
+    int end = segment.rowCount();
+    return new FilteringIterator() {
+      private int next = 0;
 
       @Override
-      public boolean hasNext() {
-        return pending != null;
-      }
-
-      @Override
-      public Object[] next() {
-        if (pending == null) {
-          throw new NoSuchElementException();
+      Object[] advance() {
+        while (next < end) {
+          int doc = next++;
+          if (segment.visibleAt(doc, t)) {
+            Object[] row = segment.row(doc);
+            if (filter.test(row)) {
+              return row;
+            }
+          }
         }
-        Object[] result = pending;
-        pending = advance();
-        return result;
+        return null;
       }
     };
+  }
+
+  /** An iterator over the non-null results of {@link #advance}, computed one ahead. */
+  private abstract static class FilteringIterator implements Iterator<Object[]> {
+    private Object[] pending;
+    private boolean started;
+
+    abstract Object[] advance();
+
+    @Override
+    public boolean hasNext() {
+      if (!started) {
+        started = true;
+        pending = advance();
+      }
+      return pending != null;
+    }
+
+    @Override
+    public Object[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Object[] result = pending;
+      pending = advance();
+      return result;
+    }
+  }
+
+  /** Iterators one after another. */
+  private static final class Concatenation implements Iterator<Object[]> {
+    private final Iterator<Iterator<Object[]>> parts;
+    private Iterator<Object[]> current = Collections.emptyIterator();
+
+    Concatenation(List<Iterator<Object[]>> parts) {
+      this.parts = parts.iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext()) {
+        if (!parts.hasNext()) {
+          return false;
+        }
+        current = parts.next();
+      }
+      return true;
+    }
+
+    @Override
+    public Object[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
+    }
   }
 
   /** The number of rows visible at a snapshot. */
@@ -282,41 +427,195 @@ public final class Table {
     return higherIsCloser ? -distance : distance;
   }
 
-  /**
-   * Adds a row recovered from a checkpoint with its original timestamp (used while opening only).
-   */
-  public void restore(Object[] values, long insertTs) {
-    // Not checked again: the values were checked when first written, and the file they come from
-    // passed its checksum. Checking would copy every vector of the database on each open.
-    StoredRow row = new StoredRow(nextRowId++, insertTs, values);
-    rows.append(row);
-    if (def.hasPrimaryKey()) {
-      liveByKey.put(row.values[def.primaryKey()], row);
+  /** Adds a segment read back from disk while opening, with its persisted deletes applied. */
+  public void restoreSegment(Segment segment) {
+    TableState current = state;
+    List<Segment> segments = new ArrayList<>(current.segments());
+    segments.add(segment);
+    state = new TableState(List.copyOf(segments), current.sealing(), current.growing());
+    if (segment.rowCount() > 0) {
+      nextRowId = Math.max(nextRowId, segment.rowId(segment.rowCount() - 1) + 1);
     }
   }
 
-  /** Visits every row visible at a snapshot with its insert timestamp (for persistence). */
-  public void forEachVisible(Snapshot snapshot, RowVisitor visitor) {
-    long t = snapshot.timestamp();
-    int end = rows.size();
-    for (int i = 0; i < end; i++) {
-      StoredRow row = rows.get(i);
-      if (row.visibleAt(t)) {
-        visitor.visit(row.values, row.insertTs);
+  /** The table's sealed segments, oldest first. */
+  public List<Segment> segments() {
+    return state.segments();
+  }
+
+  /** Rows in memory: the growing rows and those being sealed. */
+  public record MemoryRows(
+      String state, int rows, long deleted, long bytes, long createdAtMillis) {}
+
+  /** The in-memory row sets, sealing ones first, then the growing one, for sys.segments. */
+  public List<MemoryRows> memoryRows() {
+    TableState current = state;
+    List<MemoryRows> result = new ArrayList<>();
+    for (MemRows sealing : current.sealing()) {
+      result.add(sealing.describe("SEALED"));
+    }
+    MemRows growing = current.growing();
+    result.add(growing.describe("GROWING"));
+    return result;
+  }
+
+  /** Whether the growing rows reached {@code segment_max_rows} or {@code segment_max_bytes}. */
+  public boolean growingFull() {
+    MemRows growing = state.growing();
+    return growing.rows.size() >= maxRows || growing.bytes >= maxBytes;
+  }
+
+  /** Whether the growing rows have been idle (no write) for at least {@code millis}. */
+  public boolean growingIdleFor(long millis, long nowMillis) {
+    MemRows growing = state.growing();
+    return growing.rows.size() > 0 && nowMillis - growing.lastWriteMillis >= millis;
+  }
+
+  /**
+   * Freezes the growing rows for sealing and starts new ones; under the commit lock at a cut (every
+   * frozen row was written at or before it). Returns every frozen row set not yet in a segment:
+   * those left by a flush that failed, then the rows just frozen.
+   */
+  public List<Sealing> seal() {
+    TableState current = state;
+    List<MemRows> sealing = new ArrayList<>(current.sealing());
+    if (current.growing().rows.size() > 0) {
+      sealing.add(current.growing());
+      state = new TableState(current.segments(), List.copyOf(sealing), new MemRows());
+    }
+    List<Sealing> result = new ArrayList<>();
+    for (MemRows rows : sealing) {
+      result.add(new Sealing(this, rows));
+    }
+    return result;
+  }
+
+  /** Rows frozen by {@link #seal}, on their way into a segment. */
+  public static final class Sealing {
+    private final Table table;
+    private final MemRows rows;
+    private List<StoredRow> written;
+
+    private Sealing(Table table, MemRows rows) {
+      this.table = table;
+      this.rows = rows;
+    }
+
+    public Table table() {
+      return table;
+    }
+
+    /** When the frozen rows started growing. */
+    public long createdAtMillis() {
+      return rows.createdAt;
+    }
+
+    /**
+     * The rows alive at the cut, in insertion order: row id, insert timestamp and values. They are
+     * the segment's documents, in this order.
+     */
+    public List<RowData> rowsAt(long cut) {
+      List<StoredRow> alive = new ArrayList<>();
+      List<RowData> result = new ArrayList<>();
+      for (int i = 0; i < rows.rows.size(); i++) {
+        StoredRow row = rows.rows.get(i);
+        if (row.visibleAt(cut)) {
+          alive.add(row);
+          result.add(new RowData(row.rowId, row.insertTs, row.values));
+        }
+      }
+      written = alive;
+      return result;
+    }
+
+    /**
+     * Replaces the frozen rows with the segment written from {@link #rowsAt} (null if none were
+     * alive), carrying over deletes made since the cut. Under the commit lock, so that no delete
+     * falls between the two. Returns false if the table was dropped meanwhile: the segment then
+     * belongs to nobody, and the caller drops it.
+     */
+    public boolean install(Segment segment) {
+      if (segment != null) {
+        for (int doc = 0; doc < written.size(); doc++) {
+          long deleteTs = written.get(doc).deleteTs;
+          if (deleteTs != Long.MAX_VALUE) {
+            segment.delete(doc, deleteTs);
+          }
+        }
+      }
+      TableState current = table.state;
+      List<Segment> segments = new ArrayList<>(current.segments());
+      if (segment != null) {
+        segments.add(segment);
+      }
+      List<MemRows> sealing = new ArrayList<>(current.sealing());
+      sealing.remove(rows);
+      table.state = new TableState(List.copyOf(segments), List.copyOf(sealing), current.growing());
+      return !table.dropped;
+    }
+  }
+
+  /** A row as a segment stores it. */
+  public record RowData(long rowId, long insertTs, Object[] values) {}
+
+  /** A table's parts at one moment; replaced as a whole. */
+  private record TableState(List<Segment> segments, List<MemRows> sealing, MemRows growing) {}
+
+  /** A row of a sealed segment. */
+  private record SegmentDoc(Segment segment, int doc) {
+    Object[] values() {
+      return segment.row(doc);
+    }
+  }
+
+  /** Rows in memory, growing or being sealed, with their live keys. */
+  private static final class MemRows {
+    final RowLog rows = new RowLog();
+    // Guarded by the commit lock.
+    final Map<Object, StoredRow> liveByKey = new HashMap<>();
+    final long createdAt = System.currentTimeMillis();
+    volatile long bytes;
+    volatile long lastWriteMillis = createdAt;
+
+    MemoryRows describe(String state) {
+      int end = rows.size();
+      long deleted = 0;
+      for (int i = 0; i < end; i++) {
+        if (!rows.get(i).isLive()) {
+          deleted++;
+        }
+      }
+      return new MemoryRows(state, end, deleted, bytes, createdAt);
+    }
+
+    void append(StoredRow row, TableDef def) {
+      rows.append(row);
+      if (def.hasPrimaryKey()) {
+        liveByKey.put(row.values[def.primaryKey()], row);
+      }
+      bytes += estimateBytes(row.values);
+    }
+  }
+
+  /** A row's approximate size in memory and on disk, for {@code segment_max_bytes}. */
+  private static long estimateBytes(Object[] values) {
+    long bytes = 32;
+    for (Object v : values) {
+      if (v instanceof float[] vector) {
+        bytes += 4L * vector.length;
+      } else if (v instanceof String text) {
+        bytes += 2L * text.length();
+      } else {
+        bytes += 8;
       }
     }
-  }
-
-  /** A callback over stored rows. */
-  @FunctionalInterface
-  public interface RowVisitor {
-    void visit(Object[] values, long insertTs);
+    return bytes;
   }
 
   private void checkNewKey(
-      Object[] row, Set<StoredRow> removed, Map<Object, Integer> batchKeys, int position) {
+      Object[] row, Set<Object> removed, Map<Object, Integer> batchKeys, int position) {
     Object key = row[def.primaryKey()];
-    StoredRow existing = liveByKey.get(key);
+    Object existing = findLive(key);
     if ((existing != null && !removed.contains(existing)) || batchKeys.containsKey(key)) {
       throw new QuiverException(
           ErrorCode.DUPLICATE_KEY,
@@ -359,20 +658,20 @@ public final class Table {
    * by equal values, one stored row per request so that deleting k equal rows removes exactly k.
    */
   private final class RowMatcher {
-    private final Set<StoredRow> removed;
-    private Map<RowValues, ArrayDeque<StoredRow>> liveByValue;
+    private final Set<Object> removed;
+    private Map<RowValues, ArrayDeque<Object>> liveByValue;
 
-    RowMatcher(Set<StoredRow> removed) {
+    RowMatcher(Set<Object> removed) {
       this.removed = removed;
     }
 
     boolean remove(Object[] oldRow) {
-      StoredRow row;
+      Object row;
       if (def.hasPrimaryKey()) {
-        row = liveByKey.get(oldRow[def.primaryKey()]);
+        row = findLive(oldRow[def.primaryKey()]);
         if (row != null
             && !removed.contains(row)
-            && !new RowValues(row.values).equals(new RowValues(oldRow))) {
+            && !new RowValues(valuesOf(row)).equals(new RowValues(oldRow))) {
           // The statement read an older version of this row; writing over the newer one would
           // lose another statement's change.
           throw new QuiverException(
@@ -387,7 +686,7 @@ public final class Table {
                   + " statement");
         }
       } else {
-        ArrayDeque<StoredRow> candidates = byValue().get(new RowValues(oldRow));
+        ArrayDeque<Object> candidates = byValue().get(new RowValues(oldRow));
         row = candidates == null ? null : candidates.poll();
       }
       if (row == null || removed.contains(row)) {
@@ -397,16 +696,31 @@ public final class Table {
       return true;
     }
 
-    private Map<RowValues, ArrayDeque<StoredRow>> byValue() {
+    /** Every live row by its values: without a key, this is how a row is found. */
+    private Map<RowValues, ArrayDeque<Object>> byValue() {
       if (liveByValue == null) {
         liveByValue = new LinkedHashMap<>();
-        int end = rows.size();
-        for (int i = 0; i < end; i++) {
-          StoredRow row = rows.get(i);
-          if (row.isLive()) {
-            liveByValue
-                .computeIfAbsent(new RowValues(row.values), v -> new ArrayDeque<>())
-                .add(row);
+        TableState current = state;
+        for (Segment segment : current.segments()) {
+          for (int doc = 0; doc < segment.rowCount(); doc++) {
+            if (segment.isLive(doc)) {
+              liveByValue
+                  .computeIfAbsent(new RowValues(segment.row(doc)), v -> new ArrayDeque<>())
+                  .add(new SegmentDoc(segment, doc));
+            }
+          }
+        }
+        List<MemRows> memory = new ArrayList<>(current.sealing());
+        memory.add(current.growing());
+        for (MemRows m : memory) {
+          int end = m.rows.size();
+          for (int i = 0; i < end; i++) {
+            StoredRow row = m.rows.get(i);
+            if (row.isLive()) {
+              liveByValue
+                  .computeIfAbsent(new RowValues(row.values), v -> new ArrayDeque<>())
+                  .add(row);
+            }
           }
         }
       }

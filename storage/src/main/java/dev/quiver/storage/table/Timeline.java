@@ -102,6 +102,19 @@ public final class Timeline {
     }
   }
 
+  /**
+   * Runs an action under the commit lock: no commit checks, logs or applies meanwhile (commits
+   * already applied may still be waiting for the disk).
+   */
+  public void underCommitLock(Runnable action) {
+    commitLock.lock();
+    try {
+      action.run();
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
   /** The check of a commit: under the commit lock, before anything is logged; null to skip it. */
   @FunctionalInterface
   public interface Check<R> {

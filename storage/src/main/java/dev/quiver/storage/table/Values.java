@@ -6,9 +6,13 @@ import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.vector.Vectors;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 
 /** Checks and comparisons of values in the engine's representation of each column type. */
 public final class Values {
+  /** The most UTF-8 bytes of a VARCHAR value: Lucene's limit for a term and a sorted doc value. */
+  public static final int MAX_STRING_BYTES = 32766;
+
   private Values() {}
 
   /**
@@ -76,6 +80,18 @@ public final class Values {
                   + " characters: '"
                   + (s.length() > 40 ? s.substring(0, 37) + "..." : s)
                   + "'");
+        }
+        if (s.length() > MAX_STRING_BYTES / 3
+            && s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
+          throw new QuiverException(
+              ErrorCode.VALUE_TOO_LONG,
+              "column "
+                  + column.name()
+                  + ": the value has "
+                  + s.getBytes(StandardCharsets.UTF_8).length
+                  + " bytes in UTF-8; a VARCHAR value holds at most "
+                  + MAX_STRING_BYTES
+                  + " (the limit of the Lucene segments that store it)");
         }
         yield s;
       }

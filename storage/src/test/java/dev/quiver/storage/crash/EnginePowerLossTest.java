@@ -102,7 +102,7 @@ class EnginePowerLossTest {
       }
       layer.crash(random);
       try {
-        engine.closeWithoutCheckpoint();
+        engine.close();
       } catch (QuiverException expected) {
         // The log's channel died with the power; the folder is released all the same.
       }

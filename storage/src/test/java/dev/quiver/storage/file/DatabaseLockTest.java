@@ -10,6 +10,7 @@ import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.catalog.store.MapDbCatalogStore;
 import dev.quiver.storage.table.WriteBatch;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ class DatabaseLockTest {
     try (Engine engine = Engine.open(dir)) {
       createDocs(engine, 3);
       engine.checkpoint();
-      byte[] snapshotBefore = Files.readAllBytes(dir.resolve(SnapshotFile.FILE_NAME));
+      byte[] catalogBefore = Files.readAllBytes(dir.resolve(MapDbCatalogStore.FILE_NAME));
 
       String output = openInAnotherProcess();
 
@@ -99,7 +100,8 @@ class DatabaseLockTest {
       assertTrue(
           output.contains("pid " + pid + " "), "holder pid " + pid + " not named: " + output);
       assertTrue(output.contains(dir.toString()), output);
-      assertArrayEquals(snapshotBefore, Files.readAllBytes(dir.resolve(SnapshotFile.FILE_NAME)));
+      assertArrayEquals(
+          catalogBefore, Files.readAllBytes(dir.resolve(MapDbCatalogStore.FILE_NAME)));
       engine.table("docs").apply(new WriteBatch().insert(new Object[] {3L}));
     }
 

@@ -169,18 +169,80 @@ abstract class AbstractCatalogStore implements CatalogStore {
             change.deletes.put(e.getKey(), Map.copyOf(e.getValue()));
           }
           if (checkpointTs != KEEP_CHECKPOINT) {
-            if (checkpointTs < this.checkpointTs) {
-              throw new IllegalArgumentException(
-                  "checkpoint "
-                      + checkpointTs
-                      + " is below the current checkpoint "
-                      + this.checkpointTs
-                      + "; a checkpoint only moves forward");
-            }
+            checkForward(checkpointTs);
             change.checkpointTs = checkpointTs;
           }
           return null;
         });
+  }
+
+  @Override
+  public void applyCheckpoint(
+      Collection<TableDef> newTables,
+      Collection<IndexDef> newIndexes,
+      List<SegmentMeta> upserts,
+      Map<Long, Map<Long, Long>> deletes,
+      long checkpointTs) {
+    mutate(
+        change -> {
+          Map<String, TableDef> tablesAfter = new TreeMap<>();
+          newTables.forEach(t -> tablesAfter.put(t.name(), t));
+          for (String name : tables.keySet()) {
+            if (!tablesAfter.containsKey(name)) {
+              change.removeTables.add(name);
+            }
+          }
+          for (TableDef table : tablesAfter.values()) {
+            if (!table.equals(tables.get(table.name()))) {
+              change.putTables.add(table);
+            }
+          }
+          Map<String, IndexDef> indexesAfter = new TreeMap<>();
+          newIndexes.forEach(i -> indexesAfter.put(i.name(), i));
+          for (String name : indexes.keySet()) {
+            if (!indexesAfter.containsKey(name)) {
+              change.removeIndexes.add(name);
+            }
+          }
+          for (IndexDef index : indexesAfter.values()) {
+            if (!tablesAfter.containsKey(index.table())) {
+              throw new IllegalArgumentException(
+                  "index " + index.name() + " names table " + index.table() + ", which is absent");
+            }
+            if (!index.equals(indexes.get(index.name()))) {
+              change.putIndexes.add(index);
+            }
+          }
+          Set<Long> ids = new HashSet<>();
+          for (SegmentMeta segment : upserts) {
+            if (!ids.add(segment.id())) {
+              throw new IllegalArgumentException(
+                  "segment " + segment.id() + " appears twice among the upserts");
+            }
+            checkSegment(segment, tablesAfter.keySet());
+            change.putSegments.add(segment);
+          }
+          for (Map.Entry<Long, Map<Long, Long>> e : deletes.entrySet()) {
+            if (!ids.contains(e.getKey())) {
+              requireSegment(e.getKey());
+            }
+            change.deletes.put(e.getKey(), Map.copyOf(e.getValue()));
+          }
+          checkForward(checkpointTs);
+          change.checkpointTs = checkpointTs;
+          return null;
+        });
+  }
+
+  private void checkForward(long checkpointTs) {
+    if (checkpointTs < this.checkpointTs) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + checkpointTs
+              + " is below the current checkpoint "
+              + this.checkpointTs
+              + "; a checkpoint only moves forward");
+    }
   }
 
   @Override
@@ -316,6 +378,10 @@ abstract class AbstractCatalogStore implements CatalogStore {
   }
 
   private void checkSegment(SegmentMeta segment) {
+    checkSegment(segment, tables.keySet());
+  }
+
+  private void checkSegment(SegmentMeta segment, Set<String> tableNames) {
     if (segment.id() < 1 || segment.id() >= nextSegmentId) {
       throw new IllegalArgumentException(
           "segment id " + segment.id() + " was not allocated by nextSegmentId()");
@@ -336,7 +402,7 @@ abstract class AbstractCatalogStore implements CatalogStore {
       throw new IllegalArgumentException(
           "segment " + segment.id() + " is DROPPED and cannot become " + segment.state());
     }
-    if (segment.state() != SegmentState.DROPPED && !tables.containsKey(segment.table())) {
+    if (segment.state() != SegmentState.DROPPED && !tableNames.contains(segment.table())) {
       throw new QuiverException(
           ErrorCode.TABLE_NOT_FOUND,
           "table " + segment.table() + " of segment " + segment.id() + " does not exist");

@@ -2,6 +2,7 @@ package dev.quiver.storage.catalog.store;
 
 import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.TableDef;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -85,6 +86,25 @@ public interface CatalogStore extends AutoCloseable {
   default void applySegmentChanges(List<SegmentMeta> upserts, long checkpointTs) {
     applySegmentChanges(upserts, Map.of(), checkpointTs);
   }
+
+  /**
+   * Records a checkpoint in one transaction: the catalog's tables and indexes become exactly the
+   * given ones (as of the checkpoint's cut), segment entries are added or replaced, delete records
+   * merged, and the checkpoint timestamp moved forward. A crash leaves the catalog before or after
+   * all of it.
+   *
+   * @param tables every table at the cut
+   * @param indexes every index at the cut, each on one of {@code tables}
+   * @param upserts segment entries, checked as by {@link #putSegment} against {@code tables}
+   * @param deletes per segment id, row id to delete timestamp
+   * @param checkpointTs the new checkpoint, not below the current one
+   */
+  void applyCheckpoint(
+      Collection<TableDef> tables,
+      Collection<IndexDef> indexes,
+      List<SegmentMeta> upserts,
+      Map<Long, Map<Long, Long>> deletes,
+      long checkpointTs);
 
   /**
    * Removes a DROPPED segment and its delete records, once its files are gone.

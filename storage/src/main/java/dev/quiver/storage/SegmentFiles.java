@@ -1,0 +1,284 @@
+package dev.quiver.storage;
+
+import dev.quiver.index.segment.CorruptSegmentException;
+import dev.quiver.index.segment.SegmentField;
+import dev.quiver.index.segment.SegmentReader;
+import dev.quiver.index.segment.SegmentRow;
+import dev.quiver.index.segment.SegmentSchema;
+import dev.quiver.index.segment.SegmentWriter;
+import dev.quiver.index.segment.VectorMetric;
+import dev.quiver.index.segment.WriteOptions;
+import dev.quiver.storage.catalog.ColumnDef;
+import dev.quiver.storage.catalog.IndexDef;
+import dev.quiver.storage.catalog.IndexMethod;
+import dev.quiver.storage.catalog.Metric;
+import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.catalog.store.SegmentMeta;
+import dev.quiver.storage.table.Segment;
+import dev.quiver.storage.table.Table;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The segment folders of a database, {@code PATH/segments/seg-<id>}: writing a table's sealed rows
+ * as one, opening and verifying them, and removing those the catalog no longer lists.
+ */
+final class SegmentFiles {
+  private static final Logger LOG = Logger.getLogger(SegmentFiles.class.getName());
+  private static final String PREFIX = "seg-";
+
+  private final Path root;
+
+  SegmentFiles(Path databaseDirectory) {
+    this.root = databaseDirectory.resolve("segments");
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path path(long id) {
+    return root.resolve(PREFIX + id);
+  }
+
+  /**
+   * Writes rows as segment {@code id}: the table's columns as fields, an HNSW graph for each column
+   * with an HNSW index (with its metric, m and ef_construction), raw vectors for the others.
+   */
+  Segment write(long id, Table.Sealing sealing, List<Table.RowData> rows, List<IndexDef> indexes) {
+    TableDef def = sealing.table().def();
+    WriteOptions options = WriteOptions.defaults();
+    List<SegmentField> fields = new ArrayList<>();
+    String builtIndex = null;
+    for (int i = 0; i < def.columns().size(); i++) {
+      ColumnDef column = def.column(i);
+      String name = column.name();
+      switch (column.type()) {
+        case BOOLEAN -> fields.add(SegmentField.scalar(name, SegmentField.Kind.BOOLEAN));
+        case INTEGER, DATE -> fields.add(SegmentField.scalar(name, SegmentField.Kind.INT));
+        case BIGINT, TIMESTAMP -> fields.add(SegmentField.scalar(name, SegmentField.Kind.LONG));
+        case REAL -> fields.add(SegmentField.scalar(name, SegmentField.Kind.FLOAT));
+        case DOUBLE -> fields.add(SegmentField.scalar(name, SegmentField.Kind.DOUBLE));
+        case DECIMAL -> fields.add(SegmentField.scalar(name, SegmentField.Kind.DECIMAL));
+        case VARCHAR -> fields.add(SegmentField.scalar(name, SegmentField.Kind.STRING));
+        case VECTOR -> {
+          IndexDef index = hnswIndex(indexes, name);
+          VectorMetric metric = index == null ? VectorMetric.L2 : vectorMetric(index.metric());
+          // Lucene's cosine graph refuses zero vectors, which SQL accepts (their distance is NaN):
+          // such a segment keeps that column's vectors without a graph, searched exactly.
+          if (metric == VectorMetric.COSINE && hasZeroVector(rows, i)) {
+            metric = VectorMetric.L2;
+            index = null;
+          }
+          if (index == null) {
+            options = options.withoutGraph(name);
+          } else {
+            options =
+                options.withHnsw(
+                    name,
+                    new WriteOptions.Hnsw(
+                        Integer.parseInt(index.options().getOrDefault("m", "16")),
+                        Integer.parseInt(index.options().getOrDefault("ef_construction", "100"))));
+            builtIndex = builtIndex == null ? index.name() : builtIndex;
+          }
+          fields.add(SegmentField.vector(name, column.dimension(), metric));
+        }
+      }
+    }
+    SegmentSchema schema = new SegmentSchema(fields, def.primaryKey());
+    Path path = path(id);
+    try {
+      Files.createDirectories(root);
+      Iterator<Table.RowData> source = rows.iterator();
+      SegmentWriter.write(
+          path,
+          schema,
+          new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return source.hasNext();
+            }
+
+            @Override
+            public SegmentRow next() {
+              Table.RowData row = source.next();
+              return new SegmentRow(row.rowId(), row.insertTs(), row.values());
+            }
+          },
+          options);
+      return new Segment(
+          id,
+          def.name(),
+          SegmentReader.open(path),
+          sealing.createdAtMillis(),
+          System.currentTimeMillis(),
+          builtIndex);
+    } catch (IOException e) {
+      throw new QuiverException(
+          ErrorCode.IO_ERROR,
+          "writing segment " + path + " of table " + def.name() + " failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Opens a segment the catalog lists and verifies every checksum of its files. */
+  Segment open(SegmentMeta meta) {
+    Path path = path(meta.id());
+    SegmentReader reader = null;
+    try {
+      reader = SegmentReader.open(path);
+      reader.checkIntegrity();
+      return new Segment(
+          meta.id(),
+          meta.table(),
+          reader,
+          meta.createdAtMillis(),
+          meta.sealedAtMillis(),
+          meta.indexName());
+    } catch (CorruptSegmentException e) {
+      closeQuietly(reader, e);
+      throw new QuiverException(
+          ErrorCode.CORRUPT_FILE,
+          "segment file "
+              + (e.file() == null ? path : path.resolve(e.file()))
+              + " of table "
+              + meta.table()
+              + " is damaged ("
+              + e.getMessage()
+              + "); restore the database from a backup",
+          e);
+    } catch (NoSuchFileException e) {
+      closeQuietly(reader, e);
+      throw new QuiverException(
+          ErrorCode.CORRUPT_FILE,
+          "segment folder "
+              + path
+              + " of table "
+              + meta.table()
+              + " is listed in the catalog but "
+              + (e.getFile() == null || e.getFile().equals(path.toString())
+                  ? "missing"
+                  : "lacks file " + e.getFile())
+              + "; restore the database from a backup",
+          e);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(reader, e);
+      throw new QuiverException(
+          ErrorCode.CORRUPT_FILE,
+          "segment folder "
+              + path
+              + " of table "
+              + meta.table()
+              + " cannot be read ("
+              + e
+              + "); restore the database from a backup",
+          e);
+    }
+  }
+
+  /** Deletes a segment's folder, and a {@code .tmp} folder a crash left beside it. */
+  void delete(long id) {
+    deleteTree(path(id));
+    deleteTree(SegmentWriter.temporaryFolder(path(id)));
+  }
+
+  /**
+   * Deletes every folder under {@code segments/} that is not a segment the catalog lists: the
+   * leftovers of a crash between writing a segment and recording it, or mid-write.
+   */
+  void removeOrphans(Set<Long> listed) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(root)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (!listed.contains(idOf(child.getFileName().toString()))) {
+          LOG.info("removing " + child + ", which the catalog does not list");
+          deleteTree(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new QuiverException(
+          ErrorCode.IO_ERROR, "listing segment folder " + root + " failed: " + e, e);
+    }
+  }
+
+  private static long idOf(String name) {
+    if (!name.startsWith(PREFIX)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(name.substring(PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void deleteTree(Path path) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new QuiverException(ErrorCode.IO_ERROR, "deleting " + path + " failed: " + e, e);
+    }
+  }
+
+  private static void closeQuietly(SegmentReader reader, Exception failure) {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  private static IndexDef hnswIndex(List<IndexDef> indexes, String column) {
+    for (IndexDef index : indexes) {
+      if (index.column().equals(column) && index.method() == IndexMethod.HNSW) {
+        return index;
+      }
+    }
+    return null;
+  }
+
+  private static VectorMetric vectorMetric(Metric metric) {
+    return switch (metric) {
+      case L2 -> VectorMetric.L2;
+      case COSINE -> VectorMetric.COSINE;
+      case INNER_PRODUCT -> VectorMetric.INNER_PRODUCT;
+    };
+  }
+
+  private static boolean hasZeroVector(List<Table.RowData> rows, int column) {
+    for (Table.RowData row : rows) {
+      if (row.values()[column] instanceof float[] v && isZero(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isZero(float[] v) {
+    for (float x : v) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,225 @@
+package dev.quiver.storage.table;
+
+import dev.quiver.index.segment.SegmentReader;
+import dev.quiver.storage.ErrorCode;
+import dev.quiver.storage.QuiverException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A sealed segment of a table: an immutable Lucene segment on disk plus the delete timestamps of
+ * its rows, which change as rows are deleted or replaced after it was written.
+ *
+ * <p>Document {@code d} is visible at time T when its insert timestamp is at or below T and its
+ * delete timestamp above it. Delete timestamps are set under the timeline's commit lock and read
+ * without locks: a reader at T only depends on deletes at or below T, which were set before T
+ * became visible.
+ */
+public final class Segment {
+  private final long id;
+  private final String tableName;
+  private final SegmentReader reader;
+  private final long createdAtMillis;
+  private final long sealedAtMillis;
+  private final String indexName;
+  // Allocated at the first delete: most segments of an append-mostly table never need it.
+  private volatile AtomicLongArray deleteTs;
+
+  /**
+   * A segment as written or reopened; {@code indexName} is the vector index built into it, or null.
+   */
+  public Segment(
+      long id,
+      String tableName,
+      SegmentReader reader,
+      long createdAtMillis,
+      long sealedAtMillis,
+      String indexName) {
+    this.id = id;
+    this.tableName = tableName;
+    this.reader = reader;
+    this.createdAtMillis = createdAtMillis;
+    this.sealedAtMillis = sealedAtMillis;
+    this.indexName = indexName;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  /** The table the segment belongs to. */
+  public String tableName() {
+    return tableName;
+  }
+
+  public SegmentReader reader() {
+    return reader;
+  }
+
+  public long createdAtMillis() {
+    return createdAtMillis;
+  }
+
+  public long sealedAtMillis() {
+    return sealedAtMillis;
+  }
+
+  public String indexName() {
+    return indexName;
+  }
+
+  public int rowCount() {
+    return reader.rowCount();
+  }
+
+  /** The delete timestamp of a document, {@link Long#MAX_VALUE} while it is live. */
+  long deleteTs(int doc) {
+    AtomicLongArray deletes = deleteTs;
+    return deletes == null ? Long.MAX_VALUE : deletes.get(doc);
+  }
+
+  /** Records a delete; under the commit lock. The earlier of two timestamps wins. */
+  void delete(int doc, long timestamp) {
+    AtomicLongArray deletes = deleteTs;
+    if (deletes == null) {
+      deletes = new AtomicLongArray(reader.rowCount());
+      for (int i = 0; i < deletes.length(); i++) {
+        deletes.set(i, Long.MAX_VALUE);
+      }
+      deleteTs = deletes;
+    }
+    if (timestamp < deletes.get(doc)) {
+      deletes.set(doc, timestamp);
+    }
+  }
+
+  boolean isLive(int doc) {
+    return deleteTs(doc) == Long.MAX_VALUE;
+  }
+
+  boolean visibleAt(int doc, long timestamp) {
+    if (deleteTs(doc) <= timestamp) {
+      return false;
+    }
+    return reader.info().maxInsertTs() <= timestamp || insertTs(doc) <= timestamp;
+  }
+
+  /** The number of rows deleted at or before a time. */
+  public long deletedAt(long timestamp) {
+    AtomicLongArray deletes = deleteTs;
+    if (deletes == null) {
+      return 0;
+    }
+    long count = 0;
+    for (int i = 0; i < deletes.length(); i++) {
+      if (deletes.get(i) <= timestamp) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The deletes with timestamps in {@code (after, upTo]}, by row id: what a checkpoint at {@code
+   * upTo} persists when the one before it was at {@code after}.
+   */
+  public Map<Long, Long> deletesBetween(long after, long upTo) {
+    AtomicLongArray deletes = deleteTs;
+    Map<Long, Long> result = new TreeMap<>();
+    if (deletes == null) {
+      return result;
+    }
+    for (int i = 0; i < deletes.length(); i++) {
+      long ts = deletes.get(i);
+      if (ts > after && ts <= upTo) {
+        result.put(rowId(i), ts);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Restores deletes persisted by checkpoints, by row id, while opening. Row ids ascend with
+   * documents, so one pass over both finds every document.
+   */
+  public void restoreDeletes(NavigableMap<Long, Long> byRowId) {
+    if (byRowId.isEmpty()) {
+      return;
+    }
+    var pending = byRowId.entrySet().iterator();
+    var next = pending.next();
+    for (int doc = 0; doc < rowCount() && next != null; doc++) {
+      long rowId = rowId(doc);
+      while (next != null && next.getKey() < rowId) {
+        next = pending.hasNext() ? pending.next() : null;
+      }
+      if (next != null && next.getKey() == rowId) {
+        delete(doc, next.getValue());
+      }
+    }
+  }
+
+  long rowId(int doc) {
+    try {
+      return reader.rowId(doc);
+    } catch (IOException e) {
+      throw readFailure(e);
+    } catch (IllegalStateException e) {
+      throw dropped(e);
+    }
+  }
+
+  long insertTs(int doc) {
+    try {
+      return reader.insertTs(doc);
+    } catch (IOException e) {
+      throw readFailure(e);
+    } catch (IllegalStateException e) {
+      throw dropped(e);
+    }
+  }
+
+  Object[] row(int doc) {
+    try {
+      return reader.row(doc);
+    } catch (IOException e) {
+      throw readFailure(e);
+    } catch (IllegalStateException e) {
+      throw dropped(e);
+    }
+  }
+
+  int[] findKeyDocs(Object key) {
+    try {
+      return reader.findKeyDocs(key);
+    } catch (IOException e) {
+      throw readFailure(e);
+    } catch (IllegalStateException e) {
+      throw dropped(e);
+    }
+  }
+
+  private QuiverException readFailure(IOException e) {
+    return new QuiverException(
+        ErrorCode.IO_ERROR,
+        "reading segment " + reader.path() + " failed: " + e.getMessage(),
+        new UncheckedIOException(e));
+  }
+
+  /** Lucene's AlreadyClosedException is an IllegalStateException: the reader was closed. */
+  private QuiverException dropped(IllegalStateException e) {
+    return new QuiverException(
+        ErrorCode.TABLE_NOT_FOUND,
+        "segment " + id + " was dropped with its table while this statement read it; run it again",
+        e);
+  }
+
+  @Override
+  public String toString() {
+    return "segment " + id + " (" + reader.path() + ")";
+  }
+}
