@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.store.ChecksumIndexInput;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.IOContext;
@@ -122,7 +124,9 @@ final class KeyFilter {
         CodecUtil.checkHeader(in, CODEC, VERSION, VERSION);
         int hashes = in.readVInt();
         int count = in.readVInt();
-        if (hashes < 1 || hashes > 64 || count < 1) {
+        long wordsLeft =
+            (in.length() - in.getFilePointer() - CodecUtil.footerLength()) / Long.BYTES;
+        if (hashes < 1 || hashes > 64 || count < 1 || count > wordsLeft) {
           throw new CorruptIndexException(
               "bad filter shape: " + hashes + " hashes, " + count + " words", in);
         }
@@ -132,7 +136,10 @@ final class KeyFilter {
         }
         CodecUtil.checkFooter(in);
         return new KeyFilter(words, hashes);
-      } catch (CorruptIndexException | EOFException e) {
+      } catch (CorruptIndexException
+          | EOFException
+          | IndexFormatTooOldException
+          | IndexFormatTooNewException e) {
         throw new CorruptSegmentException(segment, FILE_NAME, e.getMessage(), e);
       }
     }

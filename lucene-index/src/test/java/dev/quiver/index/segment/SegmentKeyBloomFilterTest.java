@@ -27,7 +27,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexOutput;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,10 +203,6 @@ class SegmentKeyBloomFilterTest {
     }
   }
 
-  @Disabled(
-      "KeyFilter.read lets CodecUtil.checkHeader's IndexFormatTooOldException and"
-          + " IndexFormatTooNewException escape instead of wrapping them in a"
-          + " CorruptSegmentException naming quiver_keys.bloom")
   @Test
   void aFlippedVersionByteFailsOpenNamingTheFilter() throws IOException {
     SegmentSchema schema = keyed(Kind.LONG);
@@ -220,10 +215,6 @@ class SegmentKeyBloomFilterTest {
     }
   }
 
-  @Disabled(
-      "KeyFilter.read allocates the word count it reads before checking it against the file"
-          + " length, so a damaged count throws OutOfMemoryError instead of"
-          + " CorruptSegmentException")
   @Test
   void aFilterClaimingMoreWordsThanItsFileHoldsFailsOpenNamingTheFilter() throws IOException {
     SegmentSchema schema = keyed(Kind.LONG);
