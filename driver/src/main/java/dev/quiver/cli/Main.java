@@ -37,7 +37,7 @@ public final class Main {
                                        (default %s)
         bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--threads T]
                                        durable JDBC insert rate into a file database
-        bench recovery [--rows N] [--dim D] [--batch B]
+        bench recovery [--rows N] [--dim D] [--batch B] [--index]
                                        log replay and reopen time of a loaded database
         version                        print the version
         help                           print this message

@@ -18,12 +18,14 @@ import java.util.stream.Stream;
 
 /**
  * The recovery benchmark behind {@code quiver bench recovery}: loads N rows of one VECTOR column in
- * batches (one log record each) with background checkpoints off, copies the open database folder
- * (the image a crash leaves: no checkpoint, everything in the write-ahead log), then times opening
- * the copy (log replay) and reopening the original after its checkpoint at close (snapshot load).
+ * batches (one log record each) into a table that never seals on its own, copies the open database
+ * folder (the image a crash leaves: everything in the write-ahead log), and times opening the copy
+ * (log replay). Then {@code FLUSH TABLE} writes the rows as a segment, and reopening the original
+ * is timed (catalog, segment open with every checksum verified, an empty log).
  *
- * <p>Options: {@code --rows N} (default 1000000), {@code --dim D} (default 128), {@code --dir PATH}
- * (default a temporary folder, deleted after).
+ * <p>Options: {@code --rows N} (default 1000000), {@code --dim D} (default 128), {@code --batch B}
+ * (default 1000), {@code --index} (an HNSW index, so the flush builds its graph), {@code --dir
+ * PATH} (default a temporary folder, deleted after).
  */
 final class RecoveryBenchmark {
 
@@ -34,12 +36,14 @@ final class RecoveryBenchmark {
     int dim = 128;
     int batch = 1000;
     Path dir = null;
+    boolean index = false;
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
         case "--rows" -> rows = Integer.parseInt(args.get(++i));
         case "--dim" -> dim = Integer.parseInt(args.get(++i));
         case "--batch" -> batch = Integer.parseInt(args.get(++i));
         case "--dir" -> dir = Path.of(args.get(++i));
+        case "--index" -> index = true;
         default -> throw new IllegalArgumentException("unknown option " + args.get(i));
       }
     }
@@ -54,12 +58,20 @@ final class RecoveryBenchmark {
       // sync=none: the load's speed is not what is measured, and the log holds the same records.
       try (Connection c =
           DriverManager.getConnection("jdbc:quiver:file:" + original + ";sync=none")) {
-        load(c, rows, dim, batch);
+        load(c, rows, dim, batch, index);
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         out.printf(
             "loaded %d rows of VECTOR(%d) in batches of %d in %.1f s (sync=none)%n",
             rows, dim, batch, loadSeconds);
         copy(original, crashed);
+        long flushStart = System.nanoTime();
+        try (Statement s = c.createStatement()) {
+          s.execute("FLUSH TABLE t");
+        }
+        out.printf(
+            "FLUSH TABLE (one segment%s): %.1f s%n",
+            index ? ", HNSW graph built" : ", no vector index",
+            (System.nanoTime() - flushStart) / 1e9);
       }
       long logBytes = size(crashed.resolve("wal"));
       timeOpen(
@@ -69,7 +81,7 @@ final class RecoveryBenchmark {
           original,
           rows,
           batch,
-          "reopen after checkpoint (" + mib(size(original.resolve("quiver.snapshot"))) + ")",
+          "reopen of the flushed database (" + mib(size(original.resolve("segments"))) + ")",
           false);
     } finally {
       if (temporary) {
@@ -79,10 +91,18 @@ final class RecoveryBenchmark {
     return 0;
   }
 
-  private static void load(Connection c, int rows, int dim, int batch) throws SQLException {
+  private static void load(Connection c, int rows, int dim, int batch, boolean index)
+      throws SQLException {
     Random random = new Random(42);
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VECTOR(" + dim + ") NOT NULL)");
+      s.execute(
+          "CREATE TABLE t (id BIGINT PRIMARY KEY, v VECTOR("
+              + dim
+              + ") NOT NULL) WITH (segment_max_rows = 2147483647,"
+              + " segment_max_bytes = 9223372036854775807, segment_idle_seal_s = 2147483647)");
+      if (index) {
+        s.execute("CREATE INDEX t_v ON t USING HNSW (v) WITH (metric = 'l2')");
+      }
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
       float[] v = new float[dim];

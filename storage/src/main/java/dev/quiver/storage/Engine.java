@@ -62,6 +62,9 @@ public final class Engine implements AutoCloseable {
    */
   static final long CHECKPOINT_LOG_BYTES = Long.getLong("quiver.checkpoint.log.bytes", 64L << 20);
 
+  /** The least time a sealed segment keeps the rows deleted before its cut: one minute. */
+  private static final long MIN_RETENTION_MILLIS = 60_000;
+
   /** How often the background thread looks for idle growing rows to seal. */
   private static final long IDLE_CHECK_MILLIS = 1000;
 
@@ -381,13 +384,17 @@ public final class Engine implements AutoCloseable {
       Map<Long, Map<Long, Long>> deletes = new TreeMap<>();
       try {
         for (Table.Sealing sealing : seals) {
-          List<Table.RowData> rows = sealing.rowsAt(cut);
+          List<Table.RowData> rows = sealing.rowsAt(cut, horizon(sealing.table(), cut));
           Segment segment = null;
           if (!rows.isEmpty()) {
             List<IndexDef> tableIndexes =
                 indexList.stream().filter(i -> i.table().equals(sealing.table().name())).toList();
             segment = segmentFiles.write(catalog.nextSegmentId(), sealing, rows, tableIndexes);
-            upserts.add(meta(segment, cut, SegmentState.FLUSHED));
+            Map<Long, Long> deleted = sealing.deletesAt(cut);
+            if (!deleted.isEmpty()) {
+              deletes.put(segment.id(), deleted);
+            }
+            upserts.add(meta(segment, deleted.size(), SegmentState.FLUSHED));
           }
           written.add(segment);
         }
@@ -395,11 +402,11 @@ public final class Engine implements AutoCloseable {
           Map<Long, Long> since = segment.deletesBetween(checkpointTimestamp, cut);
           if (!since.isEmpty()) {
             deletes.put(segment.id(), since);
-            upserts.add(meta(segment, cut, SegmentState.FLUSHED));
+            upserts.add(meta(segment, segment.deletedAt(cut), SegmentState.FLUSHED));
           }
         }
         for (Segment segment : drops) {
-          upserts.add(meta(segment, cut, SegmentState.DROPPED));
+          upserts.add(meta(segment, segment.deletedAt(cut), SegmentState.DROPPED));
         }
         catalog.applyCheckpoint(tableDefs, indexList, upserts, deletes, cut);
       } catch (RuntimeException | Error e) {
@@ -433,8 +440,22 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** A segment's catalog entry as of a checkpoint at {@code cut}. */
-  private static SegmentMeta meta(Segment segment, long cut, SegmentState state) {
+  /**
+   * The oldest snapshot a segment sealed at {@code cut} serves: rows deleted after it are written
+   * with their delete timestamps rather than left out. That is the table's {@code
+   * time_travel_retention_s}, and at least {@link #MIN_RETENTION_MILLIS}, so that a query whose
+   * snapshot was taken just before the cut still finds the rows deleted since.
+   */
+  private static long horizon(Table table, long cut) {
+    long retentionMillis =
+        Math.max(
+            MIN_RETENTION_MILLIS, table.def().longOption("time_travel_retention_s", 3600) * 1000);
+    long millis = Timeline.millis(cut) - retentionMillis;
+    return millis <= 0 ? 0 : millis << Timeline.LOGICAL_BITS;
+  }
+
+  /** A segment's catalog entry with {@code deletedRows} deleted rows. */
+  private static SegmentMeta meta(Segment segment, long deletedRows, SegmentState state) {
     var info = segment.reader().info();
     boolean indexed = segment.indexName() != null;
     return new SegmentMeta(
@@ -442,7 +463,7 @@ public final class Engine implements AutoCloseable {
         segment.tableName(),
         state == SegmentState.FLUSHED && indexed ? SegmentState.INDEXED : state,
         info.rowCount(),
-        segment.deletedAt(cut),
+        deletedRows,
         info.sizeBytes(),
         info.minInsertTs(),
         info.maxInsertTs(),

@@ -1,6 +1,7 @@
 package dev.quiver.sql.schema;
 
 import dev.quiver.storage.Engine;
+import dev.quiver.storage.SegmentStatus;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
@@ -72,6 +73,21 @@ public final class SystemSchema extends AbstractSchema {
           col("size_bytes", SqlTypeName.BIGINT),
           col("checkpoint_ts", SqlTypeName.TIMESTAMP));
 
+  private static final List<Column> SEGMENTS_COLUMNS =
+      List.of(
+          col("segment_id", SqlTypeName.BIGINT),
+          col("table_name", SqlTypeName.VARCHAR),
+          col("partition_name", SqlTypeName.VARCHAR),
+          col("state", SqlTypeName.VARCHAR),
+          col("level", SqlTypeName.INTEGER),
+          col("row_count", SqlTypeName.BIGINT),
+          col("deleted_rows", SqlTypeName.BIGINT),
+          col("size_bytes", SqlTypeName.BIGINT),
+          col("index_name", SqlTypeName.VARCHAR),
+          col("index_state", SqlTypeName.VARCHAR),
+          col("created_at", SqlTypeName.TIMESTAMP),
+          col("sealed_at", SqlTypeName.TIMESTAMP));
+
   /** The system tables and their columns, in the order sys.columns lists them. */
   private static final Map<String, List<Column>> SYSTEM_TABLES =
       new java.util.TreeMap<>(
@@ -82,6 +98,8 @@ public final class SystemSchema extends AbstractSchema {
               COLUMNS_COLUMNS,
               "indexes",
               INDEXES_COLUMNS,
+              "segments",
+              SEGMENTS_COLUMNS,
               "wal",
               WAL_COLUMNS));
 
@@ -93,6 +111,7 @@ public final class SystemSchema extends AbstractSchema {
             "tables", new SystemTable(TABLES_COLUMNS, () -> tableRows(engine)),
             "columns", new SystemTable(COLUMNS_COLUMNS, () -> columnRows(engine)),
             "indexes", new SystemTable(INDEXES_COLUMNS, () -> indexRows(engine)),
+            "segments", new SystemTable(SEGMENTS_COLUMNS, () -> segmentRows(engine)),
             "wal", new SystemTable(WAL_COLUMNS, () -> walRows(engine)));
   }
 
@@ -182,8 +201,36 @@ public final class SystemSchema extends AbstractSchema {
             index.method().name(),
             index.metric().optionName(),
             format(index.options()),
-            // Index structures are built by the segment store; until then searches are exact.
+            // Each sealed segment builds the index when it is written (see sys.segments);
+            // growing rows are searched exactly.
             "DEFINED"
+          });
+    }
+    return rows;
+  }
+
+  /**
+   * One row per sealed segment, and one per table's rows in memory (GROWING, or SEALED while their
+   * segment is written), which have no id yet. Level 0 is memory, level 1 a flushed segment
+   * (compaction will add higher levels). Partitions come later; every row is in {@code _default}.
+   */
+  private static List<Object[]> segmentRows(Engine engine) {
+    List<Object[]> rows = new ArrayList<>();
+    for (SegmentStatus s : engine.segmentStatus()) {
+      rows.add(
+          new Object[] {
+            s.segmentId(),
+            s.table(),
+            "_default",
+            s.state(),
+            s.segmentId() == null ? 0 : 1,
+            s.rowCount(),
+            s.deletedRows(),
+            s.sizeBytes(),
+            s.indexName(),
+            s.indexState(),
+            s.createdAtMillis(),
+            s.sealedAtMillis()
           });
     }
     return rows;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The rows of one table, multi-versioned: every row version carries the timestamp of the batch that
@@ -511,20 +512,32 @@ public final class Table {
     }
 
     /**
-     * The rows alive at the cut, in insertion order: row id, insert timestamp and values. They are
-     * the segment's documents, in this order.
+     * The rows the segment keeps, in insertion order: every row alive at the cut, and rows deleted
+     * after {@code horizon}, which a reader with an older snapshot may still need (their delete
+     * timestamps go with them). They are the segment's documents, in this order.
      */
-    public List<RowData> rowsAt(long cut) {
-      List<StoredRow> alive = new ArrayList<>();
+    public List<RowData> rowsAt(long cut, long horizon) {
+      List<StoredRow> kept = new ArrayList<>();
       List<RowData> result = new ArrayList<>();
       for (int i = 0; i < rows.rows.size(); i++) {
         StoredRow row = rows.rows.get(i);
-        if (row.visibleAt(cut)) {
-          alive.add(row);
+        if (row.insertTs <= cut && row.deleteTs > horizon) {
+          kept.add(row);
           result.add(new RowData(row.rowId, row.insertTs, row.values));
         }
       }
-      written = alive;
+      written = kept;
+      return result;
+    }
+
+    /** The deletes at or before the cut among the rows {@link #rowsAt} kept, by row id. */
+    public Map<Long, Long> deletesAt(long cut) {
+      Map<Long, Long> result = new TreeMap<>();
+      for (StoredRow row : written) {
+        if (row.deleteTs <= cut) {
+          result.put(row.rowId, row.deleteTs);
+        }
+      }
       return result;
     }
 
