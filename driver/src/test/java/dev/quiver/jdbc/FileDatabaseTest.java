@@ -103,4 +103,59 @@ class FileDatabaseTest {
       assertEquals(3, rs.getInt(1), "a clean close keeps sync=none writes");
     }
   }
+
+  @Test
+  void flushTableWritesAnIndexedSegmentThatSysSegmentsShowsAndQueriesStillSee()
+      throws SQLException {
+    String url = "jdbc:quiver:file:" + folder.resolve("segments");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v VECTOR(2))");
+      s.execute("CREATE INDEX t_v ON t USING HNSW (v)");
+      s.executeUpdate("INSERT INTO t VALUES (1, '[1, 0]'), (2, '[0, 1]'), (3, '[1, 1]')");
+      s.executeUpdate("FLUSH TABLE t");
+      s.executeUpdate("DELETE FROM t WHERE id = 2");
+      s.executeUpdate("INSERT INTO t VALUES (4, '[2, 2]')");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT segment_id, state, level, row_count, deleted_rows, size_bytes, index_name,"
+                  + " index_state, partition_name, sealed_at FROM sys.segments"
+                  + " WHERE table_name = 't' ORDER BY level DESC")) {
+        assertTrue(rs.next(), "the flushed segment");
+        assertTrue(rs.getLong(1) > 0);
+        assertEquals("INDEXED", rs.getString(2));
+        assertEquals(1, rs.getInt(3));
+        assertEquals(3, rs.getLong(4));
+        assertEquals(1, rs.getLong(5), "the delete after the flush reached the segment");
+        assertTrue(rs.getLong(6) > 0);
+        assertEquals("t_v", rs.getString(7));
+        assertEquals("BUILT", rs.getString(8));
+        assertEquals("_default", rs.getString(9));
+        assertTrue(rs.getTimestamp(10) != null);
+        assertTrue(rs.next(), "the growing rows");
+        assertEquals(null, rs.getObject(1));
+        assertEquals("GROWING", rs.getString(2));
+        assertEquals(1, rs.getLong(4));
+        assertTrue(!rs.next());
+      }
+      assertEquals(
+          "1 3 4 ",
+          ids(s.executeQuery("SELECT id FROM t ORDER BY v <-> '[1, 0]' LIMIT 5")),
+          "top-k merges the segment and the growing rows, without the deleted row");
+    }
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      assertEquals("1 3 4 ", ids(s.executeQuery("SELECT id FROM t ORDER BY id")));
+    }
+  }
+
+  private static String ids(ResultSet rs) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (rs) {
+      while (rs.next()) {
+        out.append(rs.getInt(1)).append(' ');
+      }
+    }
+    return out.toString();
+  }
 }
