@@ -37,6 +37,19 @@ class TableDefTest {
   }
 
   @Test
+  void columnNamesQuiverKeepsForItselfAreRefused() {
+    for (String name : List.of("_rowid", "_TS", "_partition")) {
+      assertFails(
+          ErrorCode.INVALID_DEFINITION,
+          () ->
+              new TableDef(
+                  "docs", List.of(ID, ColumnDef.of(name, ColumnType.INTEGER, true)), 0, Map.of()),
+          "column name " + name + " is reserved",
+          "choose another name");
+    }
+  }
+
+  @Test
   void duplicateColumnFailsNamingIt() {
     assertFails(
         ErrorCode.INVALID_DEFINITION,

@@ -206,6 +206,18 @@ class ValuesTest {
   }
 
   @Test
+  void varcharOverLucenesTermLimitFailsCountingUtf8Bytes() {
+    String fits = "é".repeat(Values.MAX_STRING_BYTES / 2);
+    assertEquals(fits, Values.conform(varchar(-1), fits));
+    assertFails(
+        ErrorCode.VALUE_TOO_LONG,
+        () -> Values.conform(varchar(-1), fits + "é"),
+        "column code",
+        "32768 bytes in UTF-8",
+        "at most 32766");
+  }
+
+  @Test
   void dateIsDaysThatFitAnInt() {
     assertEquals(19_000, conform(ColumnType.DATE, 19_000L));
     assertFails(
