@@ -361,6 +361,7 @@ public final class Engine implements AutoCloseable {
       // Again inside the monitor: a checkpoint that waited here while the engine closed must not
       // write into a folder that may already belong to another engine.
       checkOpen();
+      long started = System.nanoTime();
       List<TableDef> tableDefs = new ArrayList<>();
       List<IndexDef> indexList = new ArrayList<>();
       List<Table.Sealing> seals = new ArrayList<>();
@@ -421,6 +422,24 @@ public final class Engine implements AutoCloseable {
         throw e;
       }
       checkpointTimestamp = cut;
+      long sealedRows = 0;
+      for (Segment segment : written) {
+        sealedRows += segment == null ? 0 : segment.rowCount();
+      }
+      long rows = sealedRows;
+      LOG.fine(
+          () ->
+              "checkpoint of "
+                  + directory
+                  + " at "
+                  + cut
+                  + ": "
+                  + rows
+                  + " rows sealed into "
+                  + written.stream().filter(w -> w != null).count()
+                  + " segments in "
+                  + (System.nanoTime() - started) / 1_000_000
+                  + " ms");
       logBytesSinceCheckpoint.addAndGet(-logged);
       wal.truncateUpTo(cut);
       timeline.underCommitLock(

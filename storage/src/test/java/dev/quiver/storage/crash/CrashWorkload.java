@@ -3,6 +3,7 @@ package dev.quiver.storage.crash;
 import dev.quiver.storage.Engine;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
+import dev.quiver.storage.catalog.Options;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.WriteBatch;
@@ -17,8 +18,9 @@ import java.util.Random;
 /**
  * The program {@link KillNineRecoveryTest} runs in a child JVM and kills: writer threads insert and
  * delete rows of table {@code t} in batches and print, one line each, {@code BEGIN} before a batch
- * and {@code ACK} after it returns; a checkpoint thread flushes now and then. Row values are a
- * function of the row id, so the parent can check every value it finds.
+ * and {@code ACK} after it returns; a checkpoint thread flushes now and then, and the engine seals
+ * every 400 rows in the background. Row values are a function of the row id, so the parent can
+ * check every value it finds.
  *
  * <p>Arguments: database folder, cycle number (makes ids unique across cycles), seed, and the file
  * the lines go to.
@@ -42,14 +44,20 @@ public final class CrashWorkload {
             ColumnDef.of("label", ColumnType.VARCHAR, true),
             ColumnDef.vector("v", DIMENSION, false)),
         0,
-        Map.of());
+        // Small segments, so that background seals run between the checkpoint thread's, and kills
+        // land inside segment writes too.
+        Options.table(Map.of("segment_max_rows", 400)));
   }
 
   /** The row with this id, as the workload writes it. */
   static Object[] row(long id) {
+    // Spread like real embeddings rather than repeating every thousand ids.
     float[] v = new float[DIMENSION];
+    long h = id * 0x9E3779B97F4A7C15L;
     for (int i = 0; i < DIMENSION; i++) {
-      v[i] = (float) ((id * 31 + i * 7) % 1000) / 10f;
+      h ^= h >>> 29;
+      h *= 0xBF58476D1CE4E5B9L;
+      v[i] = (h >>> 40) / (float) (1 << 24);
     }
     return new Object[] {id, "row-" + id, v};
   }
@@ -89,6 +97,9 @@ public final class CrashWorkload {
     List<long[]> acknowledged = new ArrayList<>();
     long batchNo = 0;
     while (true) {
+      // Paced so that sealing keeps up and kills land in every phase of a checkpoint, not only in
+      // the writing of one ever-growing segment.
+      sleep(1 + random.nextInt(3));
       String batchId = cycle + "." + writer + "." + batchNo++;
       // Deletes as often as inserts, so that long runs (crash-long profile) stay bounded in size.
       if (!acknowledged.isEmpty() && random.nextBoolean()) {
@@ -101,7 +112,7 @@ public final class CrashWorkload {
         t.apply(batch);
         print("ACK " + batchId);
       } else {
-        int n = 1 + random.nextInt(random.nextBoolean() ? 5 : 200);
+        int n = 1 + random.nextInt(random.nextBoolean() ? 5 : 60);
         WriteBatch batch = new WriteBatch();
         for (long id = next; id < next + n; id++) {
           batch.insert(row(id));

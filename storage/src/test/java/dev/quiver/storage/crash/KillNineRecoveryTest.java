@@ -44,7 +44,8 @@ class KillNineRecoveryTest {
     Path db = folder.resolve("db");
     Set<Long> present = new HashSet<>();
     for (int cycle = 0; cycle < cycles; cycle++) {
-      List<String> lines = runAndKill(db, cycle, random.nextLong(), 100 + random.nextInt(1200));
+      // Up to 3 s: long enough for the first checkpoint of a cold JVM to commit its segments.
+      List<String> lines = runAndKill(db, cycle, random.nextLong(), 100 + random.nextInt(2900));
       String context = "seed=" + seed + " cycle=" + cycle;
       verify(db, lines, present, context);
     }
@@ -66,7 +67,7 @@ class KillNineRecoveryTest {
             Long.toString(childSeed),
             output.toString());
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.redirectError(output.resolveSibling("cycle-" + cycle + ".err").toFile());
     Process child = builder.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -88,6 +89,15 @@ class KillNineRecoveryTest {
     } finally {
       child.destroyForcibly();
       child.waitFor(60, TimeUnit.SECONDS);
+    }
+    // A failure inside the child (a checkpoint that threw, say) would otherwise go unseen.
+    Path errors = output.resolveSibling("cycle-" + cycle + ".err");
+    List<String> thrown =
+        Files.readAllLines(errors, StandardCharsets.UTF_8).stream()
+            .filter(l -> l.contains("Exception") || l.contains("Error:"))
+            .toList();
+    if (!thrown.isEmpty()) {
+      System.out.println("cycle " + cycle + " child reported: " + String.join("\n", thrown));
     }
     return completeLines(output);
   }
@@ -180,9 +190,10 @@ class KillNineRecoveryTest {
         }
       }
       assertEquals(present.size(), found.size(), context);
+      long segments = engine.segmentStatus().stream().filter(x -> x.segmentId() != null).count();
       System.out.printf(
-          "%s: %d lines, %d batches in flight at the kill, %d rows present%n",
-          context, lines.size(), begun.size(), found.size());
+          "%s: %d lines, %d batches in flight at the kill, %d rows present, %d segments%n",
+          context, lines.size(), begun.size(), found.size(), segments);
     }
   }
 
