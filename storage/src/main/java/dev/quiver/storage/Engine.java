@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * One Quiver database: its catalog of tables and vector indexes, their rows, and the timeline that
@@ -174,23 +175,33 @@ public final class Engine implements AutoCloseable {
       }
     }
     segmentFiles.removeOrphans(ids);
-    // Checksumming reads every byte: spread the segments over the cores.
-    List<Segment> opened =
-        listed.parallelStream()
-            .map(
-                meta -> {
-                  Segment segment = segmentFiles.open(meta);
-                  try {
-                    segment.restoreDeletes(catalog.deletes(meta.id()));
-                  } catch (RuntimeException e) {
-                    closeQuietly(segment);
-                    throw e;
-                  }
-                  return segment;
-                })
-            .toList();
+    // Checksumming reads every byte: spread the segments over the cores. Every segment is tried,
+    // so that those opened can be closed when another fails.
+    Segment[] opened = new Segment[listed.size()];
+    RuntimeException[] failures = new RuntimeException[listed.size()];
+    IntStream.range(0, listed.size())
+        .parallel()
+        .forEach(
+            i -> {
+              try {
+                opened[i] = segmentFiles.open(listed.get(i));
+                opened[i].restoreDeletes(catalog.deletes(listed.get(i).id()));
+              } catch (RuntimeException e) {
+                failures[i] = e;
+              }
+            });
+    for (RuntimeException failure : failures) {
+      if (failure != null) {
+        for (Segment segment : opened) {
+          if (segment != null) {
+            closeQuietly(segment);
+          }
+        }
+        throw failure;
+      }
+    }
     for (int i = 0; i < listed.size(); i++) {
-      tables.get(listed.get(i).table()).restoreSegment(opened.get(i));
+      tables.get(listed.get(i).table()).restoreSegment(opened[i]);
     }
   }
 

@@ -49,6 +49,8 @@ public enum ErrorCode {
   IO_ERROR("58030"),
   /** A file failed its checksum or format check. */
   CORRUPT_FILE("XX001"),
+  /** A check of the engine's own state failed: a bug, reported rather than hidden. */
+  INTERNAL_ERROR("XX000"),
   /** The engine was closed while the statement ran. */
   ENGINE_CLOSED("08003");
 

@@ -128,6 +128,13 @@ final class SegmentFiles {
           ErrorCode.IO_ERROR,
           "writing segment " + path + " of table " + def.name() + " failed: " + e.getMessage(),
           e);
+    } catch (IllegalArgumentException e) {
+      // A row the segment cannot hold passed the checks at insert: a bug, and the checkpoint that
+      // met it fails (the rows stay in memory and in the log) rather than writing part of them.
+      throw new QuiverException(
+          ErrorCode.INTERNAL_ERROR,
+          "writing segment " + path + " of table " + def.name() + " failed: " + e.getMessage(),
+          e);
     }
   }
 

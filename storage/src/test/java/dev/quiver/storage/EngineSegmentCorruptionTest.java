@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -194,9 +193,6 @@ class EngineSegmentCorruptionTest {
    * the memory maps of this process, so only where {@code /proc/self/maps} exists).
    */
   @Test
-  @Disabled(
-      "BUG: Engine.loadCatalog opens segments in a parallel stream; when one fails, those already"
-          + " opened are never closed (readers and their memory maps leak on every failed open)")
   void failedOpenLeavesNoSegmentFileMapped() throws IOException {
     Path maps = Path.of("/proc/self/maps");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "needs /proc/self/maps");

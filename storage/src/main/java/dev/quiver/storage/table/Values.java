@@ -57,6 +57,18 @@ public final class Values {
       case DECIMAL -> {
         BigDecimal d = exact(column, value);
         if (column.precision() < 0) {
+          // Segments store a decimal as its text, which Lucene limits like a VARCHAR.
+          if (d.toString().length() > MAX_STRING_BYTES) {
+            throw new QuiverException(
+                ErrorCode.VALUE_TOO_LONG,
+                "column "
+                    + column.name()
+                    + ": a DECIMAL of "
+                    + d.precision()
+                    + " digits is too long to store; at most "
+                    + MAX_STRING_BYTES
+                    + " characters as text");
+          }
           yield d;
         }
         BigDecimal scaled = d.setScale(column.scale(), RoundingMode.HALF_UP);
