@@ -164,38 +164,30 @@ public final class Segment {
   }
 
   long rowId(int doc) {
-    try {
-      return reader.rowId(doc);
-    } catch (IOException e) {
-      throw readFailure(e);
-    } catch (IllegalStateException e) {
-      throw dropped(e);
-    }
+    return read(() -> reader.rowId(doc));
   }
 
   long insertTs(int doc) {
-    try {
-      return reader.insertTs(doc);
-    } catch (IOException e) {
-      throw readFailure(e);
-    } catch (IllegalStateException e) {
-      throw dropped(e);
-    }
+    return read(() -> reader.insertTs(doc));
   }
 
   Object[] row(int doc) {
-    try {
-      return reader.row(doc);
-    } catch (IOException e) {
-      throw readFailure(e);
-    } catch (IllegalStateException e) {
-      throw dropped(e);
-    }
+    return read(() -> reader.row(doc));
   }
 
   int[] findKeyDocs(Object key) {
+    return read(() -> reader.findKeyDocs(key));
+  }
+
+  /** A read from the segment's files. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T read(Read<T> read) {
     try {
-      return reader.findKeyDocs(key);
+      return read.run();
     } catch (IOException e) {
       throw readFailure(e);
     } catch (IllegalStateException e) {
