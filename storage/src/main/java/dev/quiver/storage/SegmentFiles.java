@@ -11,7 +11,6 @@ import dev.quiver.index.segment.WriteOptions;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.IndexMethod;
-import dev.quiver.storage.catalog.Metric;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.catalog.store.SegmentMeta;
 import dev.quiver.storage.table.Segment;
@@ -73,7 +72,10 @@ final class SegmentFiles {
         case VARCHAR -> fields.add(SegmentField.scalar(name, SegmentField.Kind.STRING));
         case VECTOR -> {
           IndexDef index = hnswIndex(indexes, name);
-          VectorMetric metric = index == null ? VectorMetric.L2 : vectorMetric(index.metric());
+          IndexDef any = index != null ? index : anyIndex(indexes, name);
+          // Exact search in a segment is fastest in the metric its vectors were written with.
+          VectorMetric metric =
+              any == null ? VectorMetric.L2 : Segment.toVectorMetric(any.metric());
           // Lucene's cosine graph refuses zero vectors, which SQL accepts (their distance is NaN):
           // such a segment keeps that column's vectors without a graph, searched exactly.
           if (metric == VectorMetric.COSINE && hasZeroVector(rows, i)) {
@@ -263,12 +265,13 @@ final class SegmentFiles {
     return null;
   }
 
-  private static VectorMetric vectorMetric(Metric metric) {
-    return switch (metric) {
-      case L2 -> VectorMetric.L2;
-      case COSINE -> VectorMetric.COSINE;
-      case INNER_PRODUCT -> VectorMetric.INNER_PRODUCT;
-    };
+  private static IndexDef anyIndex(List<IndexDef> indexes, String column) {
+    for (IndexDef index : indexes) {
+      if (index.column().equals(column)) {
+        return index;
+      }
+    }
+    return null;
   }
 
   private static boolean hasZeroVector(List<Table.RowData> rows, int column) {

@@ -3,8 +3,10 @@ package dev.quiver.index.segment;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.index.IndexWriter;
 
 /**
@@ -33,6 +35,7 @@ final class SegmentLayout {
   static final String KEY_KEY_FIELD = "quiver.key";
   static final String KEY_MIN_TS = "quiver.min_ts";
   static final String KEY_MAX_TS = "quiver.max_ts";
+  static final String KEY_GRAPHS = "quiver.graphs";
 
   private SegmentLayout() {}
 
@@ -49,7 +52,8 @@ final class SegmentLayout {
   }
 
   /** The commit user data describing a segment of {@code schema}. */
-  static Map<String, String> commitData(SegmentSchema schema, long minTs, long maxTs) {
+  static Map<String, String> commitData(
+      SegmentSchema schema, long minTs, long maxTs, WriteOptions options) {
     Map<String, String> data = new HashMap<>();
     data.put(KEY_FORMAT, Integer.toString(FORMAT_VERSION));
     data.put(KEY_FIELD_COUNT, Integer.toString(schema.size()));
@@ -59,7 +63,38 @@ final class SegmentLayout {
     data.put(KEY_KEY_FIELD, Integer.toString(schema.keyField()));
     data.put(KEY_MIN_TS, Long.toString(minTs));
     data.put(KEY_MAX_TS, Long.toString(maxTs));
+    List<String> graphs = new ArrayList<>();
+    for (int i = 0; i < schema.size(); i++) {
+      SegmentField field = schema.field(i);
+      if (field.kind() == SegmentField.Kind.VECTOR && options.hasGraph(field.name())) {
+        graphs.add(Integer.toString(i));
+      }
+    }
+    data.put(KEY_GRAPHS, String.join(",", graphs));
     return data;
+  }
+
+  /**
+   * The positions of the vector fields written with an HNSW graph. A segment written before this
+   * was recorded built a graph for every vector field.
+   */
+  static Set<Integer> graphFields(Map<String, String> data, SegmentSchema schema) {
+    String graphs = data.get(KEY_GRAPHS);
+    Set<Integer> result = new HashSet<>();
+    if (graphs == null) {
+      for (int i = 0; i < schema.size(); i++) {
+        if (schema.field(i).kind() == SegmentField.Kind.VECTOR) {
+          result.add(i);
+        }
+      }
+      return result;
+    }
+    for (String position : graphs.split(",")) {
+      if (!position.isEmpty()) {
+        result.add(Integer.parseInt(position));
+      }
+    }
+    return result;
   }
 
   /**

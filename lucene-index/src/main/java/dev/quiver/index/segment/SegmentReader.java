@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.IntPredicate;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -72,6 +74,7 @@ public final class SegmentReader implements Closeable {
   private final List<String> files;
   private final SegmentInfo info;
   private final KeyFilter keyFilter;
+  private final Set<Integer> graphFields;
   private final CloseableThreadLocal<RowCursor> cursors =
       new CloseableThreadLocal<>() {
         @Override
@@ -116,6 +119,7 @@ public final class SegmentReader implements Closeable {
           "segment " + path + " was written with schema " + written + ", not " + schema);
     }
     this.schema = written;
+    this.graphFields = SegmentLayout.graphFields(data, written);
     List<String> names = new ArrayList<>(commit.getFileNames());
     if (written.hasKey()) {
       names.add(KeyFilter.FILE_NAME);
@@ -203,6 +207,47 @@ public final class SegmentReader implements Closeable {
   /** Row count, size and insert timestamp range, as {@link SegmentWriter#write} returned them. */
   public SegmentInfo info() {
     return info;
+  }
+
+  /**
+   * Whether vector column {@code field} was written with an HNSW graph (Lucene still skips the
+   * graph of a segment with very few vectors; {@link #search} then searches exactly).
+   */
+  public boolean hasGraph(int field) {
+    return graphFields.contains(vectorFieldPosition(field));
+  }
+
+  private int vectorFieldPosition(int field) {
+    vectorField(field);
+    return field;
+  }
+
+  /**
+   * {@link #search(int, float[], int, Bits, int)} with the accepted documents given as a test of
+   * each document number (null for all), so that callers need no Lucene types.
+   */
+  public List<VectorHit> searchAccepting(
+      int field, float[] query, int k, IntPredicate accept, int efSearch) throws IOException {
+    return search(field, query, k, bits(accept), efSearch);
+  }
+
+  /** {@link #exactSearch(int, float[], int, Bits)} with the accepted documents as a test. */
+  public List<VectorHit> exactSearchAccepting(int field, float[] query, int k, IntPredicate accept)
+      throws IOException {
+    return exactSearch(field, query, k, bits(accept));
+  }
+
+  private FixedBitSet bits(IntPredicate accept) {
+    if (accept == null) {
+      return null;
+    }
+    FixedBitSet bits = new FixedBitSet(rowCount());
+    for (int doc = 0; doc < rowCount(); doc++) {
+      if (accept.test(doc)) {
+        bits.set(doc);
+      }
+    }
+    return bits;
   }
 
   /** The number of rows, which are documents {@code 0..rowCount()-1}. */

@@ -89,7 +89,8 @@ import org.apache.lucene.util.IOUtils;
  *
  * <p>{@code quiver.format} (layout version, 1), {@code quiver.fields} (column count), {@code
  * quiver.field.<i>} ({@code KIND name} or {@code VECTOR <dimension> <METRIC> name}), {@code
- * quiver.key} (key position or -1), {@code quiver.min_ts} and {@code quiver.max_ts}.
+ * quiver.key} (key position or -1), {@code quiver.min_ts}, {@code quiver.max_ts} and {@code
+ * quiver.graphs} (the comma-separated positions of the vector fields written with a graph).
  *
  * <h2>Crash safety</h2>
  *
@@ -139,7 +140,7 @@ public final class SegmentWriter {
           }
           writer.forceMerge(1);
           writer.setLiveCommitData(
-              SegmentLayout.commitData(schema, stats.minTs, stats.maxTs).entrySet());
+              SegmentLayout.commitData(schema, stats.minTs, stats.maxTs, options).entrySet());
           writer.commit();
         }
         if (schema.hasKey()) {

@@ -3,7 +3,9 @@ package dev.quiver.sql.prepare;
 import dev.quiver.sql.function.VectorOperatorTable;
 import dev.quiver.sql.rel.QuiverTableModifyRule;
 import dev.quiver.sql.rel.QuiverUpsert;
+import dev.quiver.sql.rel.VectorTopKRewriter;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -19,6 +21,7 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.prepare.CalcitePrepareImpl;
 import org.apache.calcite.prepare.Prepare;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.logical.LogicalTableModify;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -113,6 +116,16 @@ public final class QuiverPrepare extends CalcitePrepareImpl {
           (CalciteCatalogReader) catalogReader,
           context.getTypeFactory(),
           validatorConfig);
+    }
+
+    @Override
+    protected RelRoot optimize(
+        RelRoot root,
+        List<Materialization> materializations,
+        List<CalciteSchema.LatticeEntry> lattices) {
+      // Top-k vector queries become one engine search before Calcite's planner sees them.
+      return super.optimize(
+          root.withRel(VectorTopKRewriter.rewrite(root.rel)), materializations, lattices);
     }
 
     @Override

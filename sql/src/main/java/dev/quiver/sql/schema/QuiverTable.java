@@ -147,6 +147,17 @@ public final class QuiverTable extends AbstractTable
     };
   }
 
+  /** A whole row as Calcite's generated code expects it: vectors as {@link VectorList}. */
+  public static Object[] toCalciteRow(Object[] stored) {
+    Object[] out = stored.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] instanceof float[] vector) {
+        out[i] = new VectorList(vector);
+      }
+    }
+    return out;
+  }
+
   /** A row as Calcite's generated code expects it: projected, vectors as {@link VectorList}. */
   public static Object[] toCalciteRow(Object[] stored, int[] columns) {
     Object[] out = new Object[columns.length];

@@ -1,6 +1,9 @@
 package dev.quiver.storage.table;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -26,6 +29,51 @@ public sealed interface Predicate {
 
   /** The predicate as text with column names, for EXPLAIN and error messages. */
   String describe(List<String> columnNames);
+
+  /** The positions of the columns the predicate reads, ascending. */
+  default int[] columns() {
+    Set<Integer> columns = new TreeSet<>();
+    collectColumns(this, columns);
+    return columns.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static void collectColumns(Predicate p, Set<Integer> into) {
+    switch (p) {
+      case Compare c -> into.add(c.column());
+      case In in -> into.add(in.column());
+      case IsNull n -> into.add(n.column());
+      case Like l -> into.add(l.column());
+      case And and -> and.operands().forEach(o -> collectColumns(o, into));
+      case Or or -> or.operands().forEach(o -> collectColumns(o, into));
+      case Not not -> collectColumns(not.operand(), into);
+      case Custom custom -> {
+        for (int column : custom.columns()) {
+          into.add(column);
+        }
+      }
+    }
+  }
+
+  /**
+   * A condition storage cannot express, evaluated by the caller's function on the row: the part of
+   * a WHERE clause that SQL computes (an expression, a function call) while the rest is pushed.
+   *
+   * @param columns the columns the function reads; the others may be null in the row it gets
+   * @param function TRUE, FALSE or null (UNKNOWN) for a row
+   * @param description the condition as SQL text, for EXPLAIN
+   */
+  record Custom(int[] columns, Function<Object[], Boolean> function, String description)
+      implements Predicate {
+    @Override
+    public Boolean evaluate(Object[] row) {
+      return function.apply(row);
+    }
+
+    @Override
+    public String describe(List<String> names) {
+      return description;
+    }
+  }
 
   /** A comparison operator. */
   enum Op {

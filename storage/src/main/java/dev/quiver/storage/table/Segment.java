@@ -1,14 +1,21 @@
 package dev.quiver.storage.table;
 
 import dev.quiver.index.segment.SegmentReader;
+import dev.quiver.index.segment.VectorHit;
+import dev.quiver.index.segment.VectorMetric;
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
+import dev.quiver.storage.catalog.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntPredicate;
 
 /**
  * A sealed segment of a table: an immutable Lucene segment on disk plus the delete timestamps of
@@ -161,6 +168,95 @@ public final class Segment {
         delete(doc, next.getValue());
       }
     }
+  }
+
+  /**
+   * The k nearest visible rows of this segment that pass the request's filter: through the HNSW
+   * graph when there is one for the column and metric and the request has an efSearch, else
+   * exactly. Distances are recomputed in the request's metric, as SQL computes them.
+   */
+  List<SearchHit> search(VectorSearch request, long timestamp) {
+    int field = request.column();
+    float[] query = request.query();
+    Predicate filter = request.filter();
+    int[] filterColumns = filter.columns();
+    int width = reader.schema().size();
+    boolean allVisible = reader.info().maxInsertTs() <= timestamp && deletedAt(timestamp) == 0;
+    IntPredicate accept =
+        allVisible && filter == Predicate.ALWAYS
+            ? null
+            : doc -> {
+              if (!visibleAt(doc, timestamp)) {
+                return false;
+              }
+              if (filterColumns.length == 0) {
+                return filter.test(new Object[width]);
+              }
+              Object[] sparse = new Object[width];
+              for (int column : filterColumns) {
+                sparse[column] = read(() -> reader.value(doc, column));
+              }
+              return filter.test(sparse);
+            };
+    boolean sameMetric =
+        reader.schema().field(field).metric() == toVectorMetric(request.metric()) && !isZero(query);
+    Table.TopK top = new Table.TopK(request);
+    if (sameMetric) {
+      List<VectorHit> hits =
+          read(
+              () ->
+                  request.efSearch() > 0 && reader.hasGraph(field)
+                      ? reader.searchAccepting(
+                          field, query, request.k(), accept, request.efSearch())
+                      : reader.exactSearchAccepting(field, query, request.k(), accept));
+      for (VectorHit hit : hits) {
+        top.offer(hitAt(hit.doc(), request));
+      }
+      return top.result();
+    }
+    // The vectors were written for another metric: compare every accepted one in this one, and
+    // read whole rows only for the k nearest.
+    boolean higher = request.metric().higherIsCloser();
+    List<double[]> ranked = new ArrayList<>();
+    for (int doc = 0; doc < rowCount(); doc++) {
+      if (accept == null || accept.test(doc)) {
+        int d = doc;
+        float[] vector = read(() -> reader.vector(d, field));
+        if (vector != null) {
+          ranked.add(
+              new double[] {doc, Table.rank(request.metric().distance(query, vector), higher)});
+        }
+      }
+    }
+    ranked.sort(Comparator.comparingDouble(r -> r[1]));
+    for (int i = 0; i < Math.min(request.k(), ranked.size()); i++) {
+      top.offer(hitAt((int) ranked.get(i)[0], request));
+    }
+    return top.result();
+  }
+
+  private SearchHit hitAt(int doc, VectorSearch request) {
+    Object[] row = row(doc);
+    return new SearchHit(
+        row, request.metric().distance(request.query(), (float[]) row[request.column()]));
+  }
+
+  /** The segment field metric a SQL metric is written with. */
+  public static VectorMetric toVectorMetric(Metric metric) {
+    return switch (metric) {
+      case L2 -> VectorMetric.L2;
+      case COSINE -> VectorMetric.COSINE;
+      case INNER_PRODUCT -> VectorMetric.INNER_PRODUCT;
+    };
+  }
+
+  private static boolean isZero(float[] vector) {
+    for (float x : vector) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   long rowId(int doc) {

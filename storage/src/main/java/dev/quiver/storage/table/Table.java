@@ -381,7 +381,10 @@ public final class Table {
 
   /**
    * The k rows nearest to the query among those visible at the snapshot that pass the filter,
-   * nearest first; rows whose vector is NULL are skipped. Exact: every candidate is compared.
+   * nearest first; rows whose vector is NULL are skipped. Sealed segments are searched in parallel:
+   * through their HNSW graph when the request has an {@code efSearch} and the segment's graph was
+   * built for the request's metric (approximate), exactly otherwise. Rows in memory are compared
+   * exactly. The filter is applied inside each search, so k rows come back whenever k rows match.
    */
   public List<SearchHit> search(Snapshot snapshot, VectorSearch request) {
     ColumnDef column = def.column(request.column());
@@ -395,33 +398,68 @@ public final class Table {
     if (request.k() <= 0) {
       return List.of();
     }
-    // Nearness as one number where smaller is nearer; NaN (a zero vector under cosine) is farthest.
-    boolean higher = request.metric().higherIsCloser();
-    Comparator<SearchHit> nearestFirst =
-        Comparator.comparingDouble((SearchHit h) -> rank(h.distance(), higher));
-    // k may be far above the row count (LIMIT 2147483647): let the heap grow rather than size it.
-    int capacity = Math.min(request.k(), 1024) + 1;
-    PriorityQueue<SearchHit> heap = new PriorityQueue<>(capacity, nearestFirst.reversed());
-    for (Iterator<Object[]> it = scan(snapshot, request.filter()); it.hasNext(); ) {
+    long t = snapshot.timestamp();
+    TableState current = state;
+    List<List<SearchHit>> parts =
+        new ArrayList<>(
+            current.segments().parallelStream()
+                .map(segment -> segment.search(request, t))
+                .toList());
+    List<MemRows> memory = new ArrayList<>(current.sealing());
+    memory.add(current.growing());
+    for (MemRows rows : memory) {
+      parts.add(searchMemory(rows.rows, request, t));
+    }
+    TopK top = new TopK(request);
+    parts.forEach(part -> part.forEach(top::offer));
+    return top.result();
+  }
+
+  private static List<SearchHit> searchMemory(RowLog rows, VectorSearch request, long t) {
+    TopK top = new TopK(request);
+    for (Iterator<Object[]> it = memScan(rows, t, request.filter()); it.hasNext(); ) {
       Object[] row = it.next();
       float[] vector = (float[]) row[request.column()];
-      if (vector == null) {
-        continue;
+      if (vector != null) {
+        top.offer(new SearchHit(row, request.metric().distance(request.query(), vector)));
       }
-      SearchHit hit = new SearchHit(row, request.metric().distance(request.query(), vector));
-      if (heap.size() < request.k()) {
+    }
+    return top.result();
+  }
+
+  /** The k nearest hits offered so far. */
+  static final class TopK {
+    private final int k;
+    private final Comparator<SearchHit> nearestFirst;
+    private final PriorityQueue<SearchHit> heap;
+
+    TopK(VectorSearch request) {
+      this.k = request.k();
+      // Nearness as one number where smaller is nearer; NaN (a zero vector under cosine) is
+      // farthest.
+      boolean higher = request.metric().higherIsCloser();
+      this.nearestFirst = Comparator.comparingDouble((SearchHit h) -> rank(h.distance(), higher));
+      // k may be far above the row count (LIMIT 2147483647): let the heap grow, not size it.
+      this.heap = new PriorityQueue<>(Math.min(k, 1024) + 1, nearestFirst.reversed());
+    }
+
+    void offer(SearchHit hit) {
+      if (heap.size() < k) {
         heap.add(hit);
       } else if (nearestFirst.compare(hit, heap.peek()) < 0) {
         heap.poll();
         heap.add(hit);
       }
     }
-    List<SearchHit> result = new ArrayList<>(heap);
-    result.sort(nearestFirst);
-    return result;
+
+    List<SearchHit> result() {
+      List<SearchHit> result = new ArrayList<>(heap);
+      result.sort(nearestFirst);
+      return result;
+    }
   }
 
-  private static double rank(double distance, boolean higherIsCloser) {
+  static double rank(double distance, boolean higherIsCloser) {
     if (Double.isNaN(distance)) {
       return Double.POSITIVE_INFINITY;
     }

@@ -1,0 +1,160 @@
+package dev.quiver.sql.rel;
+
+import dev.quiver.sql.schema.QuiverTable;
+import dev.quiver.sql.type.VectorValues;
+import dev.quiver.storage.ErrorCode;
+import dev.quiver.storage.QuiverException;
+import dev.quiver.storage.catalog.IndexDef;
+import dev.quiver.storage.catalog.Metric;
+import dev.quiver.storage.table.Predicate;
+import dev.quiver.storage.table.SearchHit;
+import dev.quiver.storage.table.Snapshot;
+import dev.quiver.storage.table.Table;
+import dev.quiver.storage.table.VectorSearch;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.linq4j.function.Function1;
+import org.apache.calcite.schema.SchemaPlus;
+
+/** Runs a {@link VectorTopK}: evaluates its parameters, searches the engine, projects the hits. */
+public final class VectorTopKExecutor {
+  private VectorTopKExecutor() {}
+
+  /**
+   * What a planned top-k search needs at run time. The expressions were compiled when the statement
+   * was prepared, so a prepared statement runs again without planning.
+   *
+   * @param table the table
+   * @param column the vector column's position
+   * @param metric the distance
+   * @param nullable whether the column may hold NULL (such rows sort after all others)
+   * @param arguments computes, from the statement's parameters, the query vector, the row count and
+   *     the offset (null when none)
+   * @param condition computes the WHERE clause for a row (table columns), or null for none
+   * @param conditionColumns the columns the WHERE clause reads
+   * @param conditionText the WHERE clause as text, for EXPLAIN and errors
+   * @param projection computes the output row from a table row followed by the distance
+   */
+  public record Spec(
+      QuiverTable table,
+      int column,
+      Metric metric,
+      boolean nullable,
+      Function1<DataContext, Object[]> arguments,
+      Function1<DataContext, Object[]> condition,
+      int[] conditionColumns,
+      String conditionText,
+      Function1<DataContext, Object[]> projection) {}
+
+  /** The search's rows, nearest first. Called by the code generated for {@link VectorTopK}. */
+  public static Enumerable<Object[]> execute(DataContext root, Spec spec) {
+    Object[] arguments = spec.arguments().apply(root);
+    float[] query = VectorValues.toFloatArray(arguments[0], "the query vector");
+    long fetch = arguments[1] == null ? Long.MAX_VALUE : ((Number) arguments[1]).longValue();
+    long offset = arguments[2] == null ? 0 : ((Number) arguments[2]).longValue();
+    if (fetch < 0 || offset < 0) {
+      throw new QuiverException(
+          ErrorCode.INVALID_VALUE,
+          "LIMIT and OFFSET must not be negative, got LIMIT " + fetch + " OFFSET " + offset);
+    }
+    int k = (int) Math.min(Integer.MAX_VALUE, fetch + offset);
+    Table table = spec.table().storage();
+    Predicate filter = filter(root, spec);
+    Snapshot snapshot = spec.table().engine().snapshot();
+    List<Object[]> rows = new ArrayList<>();
+    if (query == null) {
+      // Every distance is NULL: any k matching rows, in no particular order.
+      for (Iterator<Object[]> it = table.scan(snapshot, filter);
+          it.hasNext() && rows.size() < k; ) {
+        rows.add(withDistance(it.next(), null));
+      }
+    } else {
+      int ef = efSearch(spec);
+      for (SearchHit hit :
+          table.search(
+              snapshot, new VectorSearch(spec.column(), query, spec.metric(), k, filter, ef))) {
+        rows.add(withDistance(hit.row(), hit.distance()));
+      }
+      if (rows.size() < k && spec.nullable()) {
+        // Rows without a vector have a NULL distance, which sorts last.
+        for (Iterator<Object[]> it = table.scan(snapshot, filter);
+            it.hasNext() && rows.size() < k; ) {
+          Object[] row = it.next();
+          if (row[spec.column()] == null) {
+            rows.add(withDistance(row, null));
+          }
+        }
+      }
+    }
+    List<Object[]> out =
+        new ArrayList<>(Math.max(0, rows.size() - (int) Math.min(offset, rows.size())));
+    for (int i = (int) Math.min(offset, rows.size()); i < rows.size(); i++) {
+      out.add(project(root, spec, rows.get(i)));
+    }
+    return Linq4j.asEnumerable(out);
+  }
+
+  /**
+   * The HNSW candidate list size of the index that fits the column and metric now (it may have been
+   * created or dropped since planning), or 0 to search exactly.
+   */
+  private static int efSearch(Spec spec) {
+    String column = spec.table().storage().def().column(spec.column()).name();
+    IndexDef index = VectorTopKRewriter.hnswIndex(spec.table(), column, spec.metric());
+    return index == null ? 0 : Integer.parseInt(index.options().getOrDefault("ef_search", "100"));
+  }
+
+  private static Predicate filter(DataContext root, Spec spec) {
+    if (spec.condition() == null) {
+      return Predicate.ALWAYS;
+    }
+    Function1<DataContext, Object[]> condition = spec.condition();
+    return new Predicate.Custom(
+        spec.conditionColumns(),
+        row -> (Boolean) condition.apply(new RowContext(root, QuiverTable.toCalciteRow(row)))[0],
+        spec.conditionText());
+  }
+
+  private static Object[] withDistance(Object[] stored, Double distance) {
+    Object[] row = new Object[stored.length + 1];
+    System.arraycopy(stored, 0, row, 0, stored.length);
+    row[stored.length] = distance;
+    return row;
+  }
+
+  private static Object[] project(DataContext root, Spec spec, Object[] rowWithDistance) {
+    return spec.projection().apply(new RowContext(root, QuiverTable.toCalciteRow(rowWithDistance)));
+  }
+
+  /**
+   * The statement's data context with one row as the {@code inputRecord} that code compiled by
+   * {@code RexExecutorImpl} reads its input references from.
+   */
+  private record RowContext(DataContext root, Object[] row) implements DataContext {
+    @Override
+    public SchemaPlus getRootSchema() {
+      return root.getRootSchema();
+    }
+
+    @Override
+    public JavaTypeFactory getTypeFactory() {
+      return root.getTypeFactory();
+    }
+
+    @Override
+    public QueryProvider getQueryProvider() {
+      return root.getQueryProvider();
+    }
+
+    @Override
+    public Object get(String name) {
+      return name.equals("inputRecord") ? row : root.get(name);
+    }
+  }
+}
