@@ -28,11 +28,14 @@ import org.apache.calcite.server.DdlExecutorImpl;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSetOption;
 import org.apache.calcite.sql.ddl.SqlColumnDeclaration;
 import org.apache.calcite.sql.ddl.SqlDropTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.Util;
 
 /**
  * The executor of Quiver's DDL statements: it turns parsed CREATE/DROP TABLE and CREATE/DROP INDEX
@@ -215,11 +218,31 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
         what + " " + id + ": user objects live in schema " + QuiverSchema.NAME + " only");
   }
 
+  /**
+   * {@code SET name = value} and {@code RESET name}: a connection setting (see SessionSettings).
+   */
+  public void execute(SqlSetOption set, CalcitePrepare.Context context) {
+    SqlNode value = set.getValue();
+    Object v;
+    if (value == null) {
+      v = null;
+    } else if (value instanceof SqlLiteral literal) {
+      v = literal.getValueAs(Object.class);
+    } else {
+      v = value.toString();
+    }
+    schema(context).settings().set(Util.last(set.getName().names), v);
+  }
+
   private static Engine engine(CalcitePrepare.Context context) {
+    return schema(context).engine();
+  }
+
+  private static QuiverSchema schema(CalcitePrepare.Context context) {
     CalciteSchema schema = context.getRootSchema().getSubSchema(QuiverSchema.NAME, false);
     if (schema == null || !(schema.schema instanceof QuiverSchema quiver)) {
       throw new IllegalStateException("connection has no Quiver schema");
     }
-    return quiver.engine();
+    return quiver;
   }
 }

@@ -134,7 +134,12 @@ public final class QuiverPrepare extends CalcitePrepareImpl {
         Prepare.CatalogReader catalogReader,
         SqlToRelConverter.Config config) {
       return new SqlToRelConverter(
-          this, validator, catalogReader, cluster, convertletTable, config) {
+          this,
+          validator,
+          catalogReader,
+          cluster,
+          convertletTable,
+          config.withHintStrategyTable(VectorTopKRewriter.HINTS)) {
         @Override
         protected RelNode convertInsert(SqlInsert call) {
           RelNode rel = ValuesLiterals.retype(super.convertInsert(call));

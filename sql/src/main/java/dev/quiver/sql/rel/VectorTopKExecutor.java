@@ -40,6 +40,7 @@ public final class VectorTopKExecutor {
    * @param conditionColumns the columns the WHERE clause reads
    * @param conditionText the WHERE clause as text, for EXPLAIN and errors
    * @param projection computes the output row from a table row followed by the distance
+   * @param hintedEfSearch the query's EF_SEARCH hint, or null
    */
   public record Spec(
       QuiverTable table,
@@ -50,7 +51,8 @@ public final class VectorTopKExecutor {
       Function1<DataContext, Object[]> condition,
       int[] conditionColumns,
       String conditionText,
-      Function1<DataContext, Object[]> projection) {}
+      Function1<DataContext, Object[]> projection,
+      Integer hintedEfSearch) {}
 
   /** The search's rows, nearest first. Called by the code generated for {@link VectorTopK}. */
   public static Enumerable<Object[]> execute(DataContext root, Spec spec) {
@@ -101,13 +103,23 @@ public final class VectorTopKExecutor {
   }
 
   /**
-   * The HNSW candidate list size of the index that fits the column and metric now (it may have been
-   * created or dropped since planning), or 0 to search exactly.
+   * The HNSW candidate list size, or 0 to search exactly when no HNSW index fits the column and
+   * metric now (one may have been created or dropped since planning). The query's hint comes first,
+   * then the connection's {@code SET ef_search}, then the index's {@code ef_search} option.
    */
   private static int efSearch(Spec spec) {
     String column = spec.table().storage().def().column(spec.column()).name();
     IndexDef index = VectorTopKRewriter.hnswIndex(spec.table(), column, spec.metric());
-    return index == null ? 0 : Integer.parseInt(index.options().getOrDefault("ef_search", "100"));
+    if (index == null) {
+      return 0;
+    }
+    if (spec.hintedEfSearch() != null) {
+      return spec.hintedEfSearch();
+    }
+    Integer session = spec.table().writes().settings().get("ef_search");
+    return session != null
+        ? session
+        : Integer.parseInt(index.options().getOrDefault("ef_search", "100"));
   }
 
   private static Predicate filter(DataContext root, Spec spec) {

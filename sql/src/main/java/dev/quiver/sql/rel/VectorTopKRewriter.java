@@ -2,6 +2,9 @@ package dev.quiver.sql.rel;
 
 import dev.quiver.sql.function.VectorOperatorTable;
 import dev.quiver.sql.schema.QuiverTable;
+import dev.quiver.sql.schema.SessionSettings;
+import dev.quiver.storage.ErrorCode;
+import dev.quiver.storage.QuiverException;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
@@ -10,6 +13,7 @@ import dev.quiver.storage.catalog.Metric;
 import dev.quiver.storage.catalog.TableDef;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
@@ -20,6 +24,9 @@ import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.hint.HintPredicates;
+import org.apache.calcite.rel.hint.HintStrategyTable;
+import org.apache.calcite.rel.hint.RelHint;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalSort;
@@ -58,6 +65,16 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
           VectorOperatorTable.COSINE_DISTANCE.getName(), Metric.COSINE,
           VectorOperatorTable.NEGATIVE_INNER_PRODUCT.getName(), Metric.INNER_PRODUCT,
           VectorOperatorTable.INNER_PRODUCT.getName(), Metric.INNER_PRODUCT);
+
+  /**
+   * The query hints Quiver reads, {@code SELECT /*+ EF_SEARCH(200), NPROBE(16) *&#47; ...}: they
+   * reach the SELECT list's projection, where the rewriter finds them.
+   */
+  public static final HintStrategyTable HINTS =
+      HintStrategyTable.builder()
+          .hintStrategy("EF_SEARCH", HintPredicates.PROJECT)
+          .hintStrategy("NPROBE", HintPredicates.PROJECT)
+          .build();
 
   /** Rewrites every top-k query in a plan. */
   public static RelNode rewrite(RelNode plan) {
@@ -169,6 +186,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     arguments.add(sort.fetch);
     arguments.add(offset == null ? rexBuilder.makeNullLiteral(sort.fetch.getType()) : offset);
     String conditionText = condition == null ? "" : condition.toString();
+    Integer hintedEfSearch = hint(project, "EF_SEARCH");
     VectorTopKExecutor.Spec spec =
         new VectorTopKExecutor.Spec(
             table,
@@ -182,7 +200,8 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
                     .getFunction(),
             condition == null ? new int[0] : RelOptUtil.InputFinder.bits(condition).toArray(),
             conditionText,
-            RexExecutorImpl.getExecutable(rexBuilder, projects, rowWithDistance).getFunction());
+            RexExecutorImpl.getExecutable(rexBuilder, projects, rowWithDistance).getFunction(),
+            hintedEfSearch);
     IndexDef index = hnswIndex(table, vectorColumn.name(), metric);
     RelFieldCollation outputOrder =
         new RelFieldCollation(order.getFieldIndex(), order.getDirection(), order.nullDirection);
@@ -201,7 +220,11 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             condition,
             projects,
             index == null ? null : index.name(),
-            index == null ? 0 : Integer.parseInt(index.options().getOrDefault("ef_search", "100")));
+            index == null
+                ? 0
+                : hintedEfSearch != null
+                    ? hintedEfSearch
+                    : Integer.parseInt(index.options().getOrDefault("ef_search", "100")));
     // A logical root: Calcite's planner registers a root that already has the plan's final traits
     // twice, and fails. The identity projection costs nothing; the planner removes it.
     return LogicalProject.create(
@@ -260,6 +283,23 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
               .mapToInt(p -> below.columns()[((RexInputRef) p).getIndex()])
               .toArray();
       return new Source(below.scan(), columns, below.conditions());
+    }
+    return null;
+  }
+
+  /** A hint's one whole-number option, e.g. 200 of {@code EF_SEARCH(200)}; null if absent. */
+  private static Integer hint(LogicalProject project, String name) {
+    for (RelHint hint : project.getHints()) {
+      if (hint.hintName.equalsIgnoreCase(name)) {
+        if (hint.listOptions.size() != 1) {
+          throw new QuiverException(
+              ErrorCode.INVALID_VALUE,
+              "hint " + name + " takes one number, e.g. /*+ " + name + "(200) */");
+        }
+        SessionSettings check = new SessionSettings();
+        check.set(name, hint.listOptions.get(0));
+        return check.get(name.toLowerCase(Locale.ROOT));
+      }
     }
     return null;
   }

@@ -28,6 +28,11 @@ public final class QuiverSchema extends AbstractSchema {
     return engine;
   }
 
+  /** The connection's settings. */
+  public SessionSettings settings() {
+    return writes.settings();
+  }
+
   @Override
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();

@@ -9,10 +9,12 @@ import java.util.Map;
  * How one connection's statements write: whether a write waits until it is on disk ({@code
  * sync=commit}) or not ({@code sync=none}), and, while a JDBC batch runs, the rows its INSERT and
  * UPSERT executions collect so that the whole batch commits as one engine batch (one timestamp, one
- * fsync) when {@code executeBatch} finishes. Used by one thread at a time, as a JDBC connection is.
+ * fsync) when {@code executeBatch} finishes; and the connection's {@link SessionSettings}. Used by
+ * one thread at a time, as a JDBC connection is.
  */
 public final class SessionWrites {
   private final boolean durable;
+  private final SessionSettings settings = new SessionSettings();
   private final Map<Table, WriteBatch> pending = new LinkedHashMap<>();
   // The thread running the JDBC batch: statements of other threads on the same connection are
   // not collected into it.
@@ -20,6 +22,11 @@ public final class SessionWrites {
 
   public SessionWrites(boolean durable) {
     this.durable = durable;
+  }
+
+  /** The connection's {@code SET} values. */
+  public SessionSettings settings() {
+    return settings;
   }
 
   /** Whether writes wait until they are on disk. */
