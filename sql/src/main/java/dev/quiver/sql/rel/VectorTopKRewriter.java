@@ -220,11 +220,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             condition,
             projects,
             index == null ? null : index.name(),
-            index == null
-                ? 0
-                : hintedEfSearch != null
-                    ? hintedEfSearch
-                    : Integer.parseInt(index.options().getOrDefault("ef_search", "100")));
+            efSearchAtPlanning(index, hintedEfSearch, table));
     // A logical root: Calcite's planner registers a root that already has the plan's final traits
     // twice, and fails. The identity projection costs nothing; the planner removes it.
     return LogicalProject.create(
@@ -285,6 +281,20 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
       return new Source(below.scan(), columns, below.conditions());
     }
     return null;
+  }
+
+  /** The ef_search a query planned now would use, for EXPLAIN: hint, then session, then index. */
+  private static int efSearchAtPlanning(IndexDef index, Integer hinted, QuiverTable table) {
+    if (index == null) {
+      return 0;
+    }
+    if (hinted != null) {
+      return hinted;
+    }
+    Integer session = table.writes().settings().get("ef_search");
+    return session != null
+        ? session
+        : Integer.parseInt(index.options().getOrDefault("ef_search", "100"));
   }
 
   /** A hint's one whole-number option, e.g. 200 of {@code EF_SEARCH(200)}; null if absent. */
