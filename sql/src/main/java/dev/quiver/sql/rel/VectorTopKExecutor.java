@@ -4,7 +4,6 @@ import dev.quiver.sql.schema.QuiverTable;
 import dev.quiver.sql.type.VectorValues;
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
-import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.Metric;
 import dev.quiver.storage.table.Predicate;
 import dev.quiver.storage.table.SearchHit;
@@ -102,24 +101,13 @@ public final class VectorTopKExecutor {
     return Linq4j.asEnumerable(out);
   }
 
-  /**
-   * The HNSW candidate list size, or 0 to search exactly when no HNSW index fits the column and
-   * metric now (one may have been created or dropped since planning). The query's hint comes first,
-   * then the connection's {@code SET ef_search}, then the index's {@code ef_search} option.
-   */
+  /** The candidate list size with the HNSW index that fits the column and metric now, if any. */
   private static int efSearch(Spec spec) {
     String column = spec.table().storage().def().column(spec.column()).name();
-    IndexDef index = VectorTopKRewriter.hnswIndex(spec.table(), column, spec.metric());
-    if (index == null) {
-      return 0;
-    }
-    if (spec.hintedEfSearch() != null) {
-      return spec.hintedEfSearch();
-    }
-    Integer session = spec.table().writes().settings().get("ef_search");
-    return session != null
-        ? session
-        : Integer.parseInt(index.options().getOrDefault("ef_search", "100"));
+    return VectorTopKRewriter.efSearch(
+        VectorTopKRewriter.hnswIndex(spec.table(), column, spec.metric()),
+        spec.hintedEfSearch(),
+        spec.table());
   }
 
   private static Predicate filter(DataContext root, Spec spec) {

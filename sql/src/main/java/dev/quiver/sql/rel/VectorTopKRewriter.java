@@ -220,7 +220,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             condition,
             projects,
             index == null ? null : index.name(),
-            efSearchAtPlanning(index, hintedEfSearch, table));
+            efSearch(index, hintedEfSearch, table));
     // A logical root: Calcite's planner registers a root that already has the plan's final traits
     // twice, and fails. The identity projection costs nothing; the planner removes it.
     return LogicalProject.create(
@@ -283,8 +283,11 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     return null;
   }
 
-  /** The ef_search a query planned now would use, for EXPLAIN: hint, then session, then index. */
-  private static int efSearchAtPlanning(IndexDef index, Integer hinted, QuiverTable table) {
+  /**
+   * The HNSW candidate list size with this index: the query's hint, then the connection's {@code
+   * SET ef_search}, then the index's {@code ef_search} option; 0 (exact) without an index.
+   */
+  static int efSearch(IndexDef index, Integer hinted, QuiverTable table) {
     if (index == null) {
       return 0;
     }
