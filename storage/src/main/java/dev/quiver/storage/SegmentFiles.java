@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -90,7 +91,12 @@ final class SegmentFiles {
                     name,
                     new WriteOptions.Hnsw(
                         Integer.parseInt(index.options().getOrDefault("m", "16")),
-                        Integer.parseInt(index.options().getOrDefault("ef_construction", "100"))));
+                        Integer.parseInt(index.options().getOrDefault("ef_construction", "100")),
+                        WriteOptions.Quantization.valueOf(
+                            index
+                                .options()
+                                .getOrDefault("quantization", "none")
+                                .toUpperCase(Locale.ROOT))));
             builtIndex = builtIndex == null ? index.name() : builtIndex;
           }
           fields.add(SegmentField.vector(name, column.dimension(), metric));

@@ -5,8 +5,10 @@ import java.util.Map;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
 /**
  * The write-side codec of a segment: Lucene's default codec with HNSW parameters chosen per vector
@@ -33,10 +35,15 @@ final class SegmentCodec extends FilterCodec {
         // A threshold no segment reaches keeps the vectors flat: Lucene then searches them exactly.
         formats.put(
             field.name(),
-            options.hasGraph(field.name())
-                ? new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth())
-                : new Lucene99HnswVectorsFormat(
-                    hnsw.m(), hnsw.beamWidth(), 1, null, Integer.MAX_VALUE));
+            !options.hasGraph(field.name())
+                ? new Lucene99HnswVectorsFormat(
+                    hnsw.m(), hnsw.beamWidth(), 1, null, Integer.MAX_VALUE)
+                : switch (hnsw.quantization()) {
+                  case NONE -> new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth());
+                  case INT8 -> quantized(ScalarEncoding.UNSIGNED_BYTE, hnsw);
+                  case INT4 -> quantized(ScalarEncoding.PACKED_NIBBLE, hnsw);
+                  case BINARY -> quantized(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, hnsw);
+                });
       }
     }
     this.vectors =
@@ -56,6 +63,10 @@ final class SegmentCodec extends FilterCodec {
             return SegmentField.MAX_DIMENSION;
           }
         };
+  }
+
+  private static KnnVectorsFormat quantized(ScalarEncoding encoding, WriteOptions.Hnsw hnsw) {
+    return new Lucene104HnswScalarQuantizedVectorsFormat(encoding, hnsw.m(), hnsw.beamWidth());
   }
 
   /**

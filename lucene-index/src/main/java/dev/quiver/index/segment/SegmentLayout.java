@@ -36,6 +36,7 @@ final class SegmentLayout {
   static final String KEY_MIN_TS = "quiver.min_ts";
   static final String KEY_MAX_TS = "quiver.max_ts";
   static final String KEY_GRAPHS = "quiver.graphs";
+  static final String KEY_QUANTIZATION_PREFIX = "quiver.quantization.";
 
   private SegmentLayout() {}
 
@@ -68,10 +69,17 @@ final class SegmentLayout {
       SegmentField field = schema.field(i);
       if (field.kind() == SegmentField.Kind.VECTOR && options.hasGraph(field.name())) {
         graphs.add(Integer.toString(i));
+        data.put(KEY_QUANTIZATION_PREFIX + i, options.hnsw(field.name()).quantization().name());
       }
     }
     data.put(KEY_GRAPHS, String.join(",", graphs));
     return data;
+  }
+
+  /** The quantization of the graph of vector field {@code position} (NONE when not recorded). */
+  static WriteOptions.Quantization quantization(Map<String, String> data, int position) {
+    String name = data.get(KEY_QUANTIZATION_PREFIX + position);
+    return name == null ? WriteOptions.Quantization.NONE : WriteOptions.Quantization.valueOf(name);
   }
 
   /**

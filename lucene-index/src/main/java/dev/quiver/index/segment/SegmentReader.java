@@ -75,6 +75,7 @@ public final class SegmentReader implements Closeable {
   private final SegmentInfo info;
   private final KeyFilter keyFilter;
   private final Set<Integer> graphFields;
+  private final WriteOptions.Quantization[] quantization;
   private final CloseableThreadLocal<RowCursor> cursors =
       new CloseableThreadLocal<>() {
         @Override
@@ -120,6 +121,10 @@ public final class SegmentReader implements Closeable {
     }
     this.schema = written;
     this.graphFields = SegmentLayout.graphFields(data, written);
+    this.quantization = new WriteOptions.Quantization[written.size()];
+    for (int i = 0; i < written.size(); i++) {
+      quantization[i] = SegmentLayout.quantization(data, i);
+    }
     List<String> names = new ArrayList<>(commit.getFileNames());
     if (written.hasKey()) {
       names.add(KeyFilter.FILE_NAME);
@@ -387,22 +392,22 @@ public final class SegmentReader implements Closeable {
     }
     // A visit limit one above the candidate count never stops a search that could complete, and
     // stops an unlucky filtered one once exact search is known to be cheaper.
-    TopKnnCollector collector = new TopKnnCollector(Math.max(k, efSearch), cost + 1);
+    int candidatesWanted = Math.max(k * quantization[field].oversample(), efSearch);
+    TopKnnCollector collector = new TopKnnCollector(candidatesWanted, cost + 1);
     leaf.searchNearestVectors(
         vectorField.name(), query, collector, AcceptDocs.fromLiveDocs(candidates, rowCount()));
     ScoreDoc[] top = collector.topDocs().scoreDocs;
     if (collector.earlyTerminated() || top.length < k) {
       return exactSearch(vectorField, query, k, candidates);
     }
-    // Lucene ranks by its similarity score, which orders like our distance; keep the best k and
-    // report exact distances in the metric's own units.
-    Arrays.sort(top, (a, b) -> Float.compare(b.score, a.score));
-    int[] docs = new int[k];
-    for (int i = 0; i < k; i++) {
+    // Re-rank every candidate by its exact distance, from the float vectors (kept beside a
+    // quantized graph's codes too), and keep the best k in the metric's own units.
+    int[] docs = new int[top.length];
+    for (int i = 0; i < top.length; i++) {
       docs[i] = top[i].doc;
     }
     Arrays.sort(docs);
-    List<VectorHit> hits = new ArrayList<>(k);
+    List<VectorHit> hits = new ArrayList<>(docs.length);
     KnnVectorValues.DocIndexIterator iterator = values.iterator();
     for (int doc : docs) {
       iterator.advance(doc);
@@ -411,7 +416,7 @@ public final class SegmentReader implements Closeable {
               doc, vectorField.metric().distance(query, values.vectorValue(iterator.index()))));
     }
     hits.sort(NEAREST_FIRST);
-    return hits;
+    return hits.size() > k ? new ArrayList<>(hits.subList(0, k)) : hits;
   }
 
   /**

@@ -35,7 +35,12 @@ public record WriteOptions(
    * @param beamWidth the candidate list size during construction (pgvector's {@code
    *     ef_construction})
    */
-  public record Hnsw(int m, int beamWidth) {
+  public record Hnsw(int m, int beamWidth, Quantization quantization) {
+    /** Float vectors in the graph, as Lucene's {@code Lucene99HnswVectorsFormat} keeps them. */
+    public Hnsw(int m, int beamWidth) {
+      this(m, beamWidth, Quantization.NONE);
+    }
+
     /** Lucene's defaults: m = 16, beamWidth = 100. */
     public static final Hnsw DEFAULT =
         new Hnsw(
@@ -58,6 +63,34 @@ public record WriteOptions(
                 + "; it must be between 1 and "
                 + Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH);
       }
+    }
+  }
+
+  /**
+   * How a graph's vectors are compressed (Lucene 10's {@code
+   * Lucene104HnswScalarQuantizedVectorsFormat}). The float vectors are kept beside them, and a
+   * search re-ranks its candidates by exact distance; the coarser encodings over-fetch more
+   * candidates first ({@link #oversample}).
+   */
+  public enum Quantization {
+    /** 4 bytes per dimension. */
+    NONE(1),
+    /** 1 byte per dimension (Lucene's UNSIGNED_BYTE). */
+    INT8(1),
+    /** Half a byte per dimension (PACKED_NIBBLE). */
+    INT4(3),
+    /** One bit per dimension (SINGLE_BIT_QUERY_NIBBLE). */
+    BINARY(5);
+
+    private final int oversample;
+
+    Quantization(int oversample) {
+      this.oversample = oversample;
+    }
+
+    /** How many times k candidates a search collects before re-ranking them exactly. */
+    public int oversample() {
+      return oversample;
     }
   }
 
