@@ -114,6 +114,8 @@ class FileDatabaseTest {
       s.execute("CREATE INDEX t_v ON t USING HNSW (v)");
       s.executeUpdate("INSERT INTO t VALUES (1, '[1, 0]'), (2, '[0, 1]'), (3, '[1, 1]')");
       s.executeUpdate("FLUSH TABLE t");
+      // The flush writes the segment without its graph; the graph is built in the background.
+      awaitIndexBuilt(s, "t_v");
       s.executeUpdate("DELETE FROM t WHERE id = 2");
       s.executeUpdate("INSERT INTO t VALUES (4, '[2, 2]')");
       try (ResultSet rs =
@@ -146,6 +148,33 @@ class FileDatabaseTest {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       assertEquals("1 3 4 ", ids(s.executeQuery("SELECT id FROM t ORDER BY id")));
+    }
+  }
+
+  /** Polls sys.indexes until the index reports BUILT with every segment indexed. */
+  private static void awaitIndexBuilt(Statement s, String index) throws SQLException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT state, segments_indexed, segments_total FROM sys.indexes"
+                  + " WHERE index_name = '"
+                  + index
+                  + "'")) {
+        assertTrue(rs.next());
+        if (rs.getString(1).equals("BUILT")) {
+          assertEquals(rs.getLong(3), rs.getLong(2));
+          assertTrue(rs.getLong(3) > 0);
+          return;
+        }
+        assertEquals("BUILDING", rs.getString(1));
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "index " + index + " built within 60 s");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
     }
   }
 

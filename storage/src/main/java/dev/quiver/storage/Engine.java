@@ -23,12 +23,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +69,12 @@ public final class Engine implements AutoCloseable {
   /** The least time a sealed segment keeps the rows deleted before its cut: one minute. */
   private static final long MIN_RETENTION_MILLIS = 60_000;
 
+  /**
+   * How long a segment replaced by its rewrite, or dropped with its table, stays open for queries
+   * that still read it: one minute, or the system property {@code quiver.retire.millis}.
+   */
+  static final long RETIRE_MILLIS = Long.getLong("quiver.retire.millis", 60_000);
+
   /** How often the background thread looks for idle growing rows to seal. */
   private static final long IDLE_CHECK_MILLIS = 1000;
 
@@ -85,8 +94,16 @@ public final class Engine implements AutoCloseable {
   private WriteAheadLog wal;
   private CommitLog commitLog = CommitLog.NONE;
   private ScheduledExecutorService background;
+  private ExecutorService indexer;
+  private final AtomicBoolean indexBuildQueued = new AtomicBoolean();
+  private final AtomicBoolean indexBuilding = new AtomicBoolean();
+  // Segment ids whose graph cannot be built (a zero vector under a cosine index).
+  private final Set<Long> unindexable = ConcurrentHashMap.newKeySet();
+  // Segments no table holds, by the time they were retired.
+  private final Map<Segment, Long> retired = new LinkedHashMap<>();
   private volatile long checkpointTimestamp;
   private volatile boolean closed;
+  private volatile boolean closing;
 
   private Engine(
       Path directory,
@@ -215,6 +232,25 @@ public final class Engine implements AutoCloseable {
             });
     background.scheduleWithFixedDelay(
         this::sealIdleTables, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(
+        () -> {
+          try {
+            removeRetired(false);
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "removing retired segments of " + directory + " failed", e);
+          }
+        },
+        RETIRE_MILLIS,
+        RETIRE_MILLIS / 4,
+        TimeUnit.MILLISECONDS);
+    indexer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "quiver-indexer " + directory.getFileName());
+              t.setDaemon(true);
+              return t;
+            });
+    buildIndexesInBackground();
   }
 
   private void sealIdleTables() {
@@ -293,6 +329,14 @@ public final class Engine implements AutoCloseable {
    */
   public boolean createIndex(IndexDef def, boolean ifNotExists) {
     checkOpen();
+    boolean created = defineIndex(def, ifNotExists);
+    if (created) {
+      buildIndexesInBackground();
+    }
+    return created;
+  }
+
+  private boolean defineIndex(IndexDef def, boolean ifNotExists) {
     return change(
         LogRecord.createIndex(def),
         () -> {
@@ -310,6 +354,23 @@ public final class Engine implements AutoCloseable {
           return true;
         },
         () -> indexes.put(def.name(), def));
+  }
+
+  /**
+   * An index's build progress: sealed segments of its table with its graph, and all of them. Rows
+   * in memory have no graph and are searched exactly.
+   */
+  public long[] indexProgress(IndexDef index) {
+    Optional<Table> table = findTable(index.table());
+    if (table.isEmpty()) {
+      return new long[] {0, 0};
+    }
+    List<Segment> segments = table.get().segments();
+    long built =
+        segments.stream()
+            .filter(s -> !SegmentFiles.needsGraph(s, table.get().def(), List.of(index)))
+            .count();
+    return new long[] {built, segments.size()};
   }
 
   /** Drops an index; returns false if it does not exist and ifExists is set. */
@@ -401,7 +462,16 @@ public final class Engine implements AutoCloseable {
           if (!rows.isEmpty()) {
             List<IndexDef> tableIndexes =
                 indexList.stream().filter(i -> i.table().equals(sealing.table().name())).toList();
-            segment = segmentFiles.write(catalog.nextSegmentId(), sealing, rows, tableIndexes);
+            // No graph yet: the index builder adds it, so that the log is truncated without
+            // waiting for HNSW construction.
+            segment =
+                segmentFiles.write(
+                    catalog.nextSegmentId(),
+                    sealing.table().def(),
+                    rows,
+                    tableIndexes,
+                    false,
+                    sealing.createdAtMillis());
             Map<Long, Long> deleted = sealing.deletesAt(cut);
             if (!deleted.isEmpty()) {
               deletes.put(segment.id(), deleted);
@@ -462,11 +532,197 @@ public final class Engine implements AutoCloseable {
               }
             }
           });
-      for (Segment segment : drops) {
-        closeQuietly(segment);
-        segmentFiles.delete(segment.id());
-        catalog.removeSegment(segment.id());
+      retire(drops);
+    }
+    buildIndexesInBackground();
+  }
+
+  /**
+   * Writes a segment of every table again with the graphs of its HNSW indexes, one at a time, until
+   * none lacks one: segments sealed by checkpoints (which write no graphs) and those sealed before
+   * an index was created. Each rewrite replaces its segment in one catalog transaction and one swap
+   * under the commit lock; queries go on reading either.
+   */
+  private void buildIndexes() {
+    while (!closing) {
+      Table table = null;
+      Segment old = null;
+      for (Table t : tables.values()) {
+        List<IndexDef> tableIndexes = indexesOf(t.name());
+        for (Segment segment : t.segments()) {
+          if (!unindexable.contains(segment.id())
+              && SegmentFiles.needsGraph(segment, t.def(), tableIndexes)) {
+            table = t;
+            old = segment;
+            break;
+          }
+        }
+        if (old != null) {
+          break;
+        }
       }
+      if (old == null) {
+        return;
+      }
+      rebuild(table, old);
+    }
+  }
+
+  private void rebuild(Table table, Segment old) {
+    List<IndexDef> tableIndexes = indexesOf(table.name());
+    List<Table.RowData> rows = old.allRows();
+    Segment rewritten =
+        segmentFiles.write(
+            catalog.nextSegmentId(), table.def(), rows, tableIndexes, true, old.createdAtMillis());
+    if (SegmentFiles.needsGraph(rewritten, table.def(), tableIndexes)) {
+      // A zero vector under a cosine index: Lucene cannot build that graph; search stays exact.
+      LOG.warning(
+          "segment "
+              + old.id()
+              + " of table "
+              + table.name()
+              + " holds a zero vector, which a cosine HNSW graph cannot index; it is searched"
+              + " exactly");
+      unindexable.add(old.id());
+      closeQuietly(rewritten);
+      segmentFiles.delete(rewritten.id());
+      return;
+    }
+    synchronized (checkpointMonitor) {
+      if (closed || !table.segments().contains(old)) {
+        closeQuietly(rewritten);
+        segmentFiles.delete(rewritten.id());
+        return;
+      }
+      long persisted = checkpointTimestamp;
+      Map<Long, Long> deletes = old.deletesBetween(0, persisted);
+      try {
+        catalog.applySegmentChanges(
+            List.of(
+                meta(rewritten, deletes.size(), SegmentState.INDEXED),
+                meta(old, old.deletedAt(persisted), SegmentState.DROPPED)),
+            deletes.isEmpty() ? Map.of() : Map.of(rewritten.id(), deletes),
+            CatalogStore.KEEP_CHECKPOINT);
+      } catch (RuntimeException e) {
+        closeQuietly(rewritten);
+        segmentFiles.delete(rewritten.id());
+        throw e;
+      }
+      boolean[] replaced = new boolean[1];
+      timeline.underCommitLock(
+          () -> {
+            replaced[0] = table.replaceSegment(old, rewritten);
+            if (!replaced[0]) {
+              // The table was dropped since the check: the next checkpoint drops the rewrite too.
+              pendingDrops.add(rewritten);
+            }
+          });
+      if (replaced[0]) {
+        retire(List.of(old));
+      }
+    }
+  }
+
+  /** Queues an index build on the indexer thread unless one is queued already. */
+  private void buildIndexesInBackground() {
+    if (indexer == null || !indexBuildQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      indexer.execute(
+          () -> {
+            indexBuilding.set(true);
+            indexBuildQueued.set(false);
+            try {
+              buildIndexes();
+            } catch (RuntimeException e) {
+              if (!closing) {
+                LOG.log(Level.WARNING, "building vector indexes of " + directory + " failed", e);
+              }
+            } finally {
+              indexBuilding.set(false);
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      indexBuildQueued.set(false);
+    }
+  }
+
+  /**
+   * Segments no table holds any more: they are closed and their files deleted once {@link
+   * #RETIRE_MILLIS} have passed, so that queries still reading them finish first.
+   */
+  private void retire(List<Segment> segments) {
+    long now = System.currentTimeMillis();
+    synchronized (retired) {
+      for (Segment segment : segments) {
+        retired.put(segment, now);
+      }
+    }
+  }
+
+  /** Removes every retired segment now, without waiting for readers (for tests). */
+  void removeRetiredNow() {
+    synchronized (checkpointMonitor) {
+      removeRetired(true);
+    }
+  }
+
+  /**
+   * Waits until every sealed segment has the graphs of its table's HNSW indexes (except those a
+   * zero vector keeps from having one): the database is then fully indexed.
+   *
+   * @throws QuiverException INTERNAL_ERROR if that takes longer than the timeout
+   */
+  public void awaitIndexed(long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      boolean pending = indexBuildQueued.get() || indexBuilding.get();
+      for (Table table : tables.values()) {
+        List<IndexDef> tableIndexes = indexesOf(table.name());
+        for (Segment segment : table.segments()) {
+          pending |=
+              !unindexable.contains(segment.id())
+                  && SegmentFiles.needsGraph(segment, table.def(), tableIndexes);
+        }
+      }
+      if (!pending) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new QuiverException(
+            ErrorCode.INTERNAL_ERROR,
+            "vector indexes of " + directory + " not built within " + timeoutMillis + " ms");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new QuiverException(ErrorCode.INTERNAL_ERROR, "interrupted while waiting", e);
+      }
+    }
+  }
+
+  /** Closes and deletes the retired segments whose time has come (all of them when closing). */
+  private void removeRetired(boolean all) {
+    long now = System.currentTimeMillis();
+    List<Segment> due = new ArrayList<>();
+    synchronized (retired) {
+      retired
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (all || now - e.getValue() >= RETIRE_MILLIS) {
+                  due.add(e.getKey());
+                  return true;
+                }
+                return false;
+              });
+    }
+    for (Segment segment : due) {
+      closeQuietly(segment);
+      segmentFiles.delete(segment.id());
+      catalog.removeSegment(segment.id());
     }
   }
 
@@ -543,6 +799,16 @@ public final class Engine implements AutoCloseable {
   /** Closes a file database, leaving growing rows to the log (the next open replays them). */
   @Override
   public void close() {
+    closing = true;
+    if (indexer != null) {
+      // A graph being built is abandoned: its folder is a leftover the next open removes.
+      indexer.shutdownNow();
+      try {
+        indexer.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (background != null) {
       background.shutdown();
       try {
@@ -557,6 +823,9 @@ public final class Engine implements AutoCloseable {
       }
       closed = true;
       try {
+        if (catalog != null) {
+          removeRetired(true);
+        }
         closeSegments();
         if (wal != null) {
           wal.close();

@@ -52,11 +52,17 @@ final class SegmentFiles {
   }
 
   /**
-   * Writes rows as segment {@code id}: the table's columns as fields, an HNSW graph for each column
-   * with an HNSW index (with its metric, m and ef_construction), raw vectors for the others.
+   * Writes rows as segment {@code id}: the table's columns as fields, vectors in the metric of the
+   * column's index, and with {@code graphs} an HNSW graph for each column with an HNSW index (its
+   * m, ef_construction and quantization); raw vectors otherwise.
    */
-  Segment write(long id, Table.Sealing sealing, List<Table.RowData> rows, List<IndexDef> indexes) {
-    TableDef def = sealing.table().def();
+  Segment write(
+      long id,
+      TableDef def,
+      List<Table.RowData> rows,
+      List<IndexDef> indexes,
+      boolean graphs,
+      long createdAtMillis) {
     WriteOptions options = WriteOptions.defaults();
     List<SegmentField> fields = new ArrayList<>();
     String builtIndex = null;
@@ -72,7 +78,7 @@ final class SegmentFiles {
         case DECIMAL -> fields.add(SegmentField.scalar(name, SegmentField.Kind.DECIMAL));
         case VARCHAR -> fields.add(SegmentField.scalar(name, SegmentField.Kind.STRING));
         case VECTOR -> {
-          IndexDef index = hnswIndex(indexes, name);
+          IndexDef index = graphs ? hnswIndex(indexes, name) : null;
           IndexDef any = index != null ? index : anyIndex(indexes, name);
           // Exact search in a segment is fastest in the metric its vectors were written with.
           VectorMetric metric =
@@ -128,7 +134,7 @@ final class SegmentFiles {
           id,
           def.name(),
           SegmentReader.open(path),
-          sealing.createdAtMillis(),
+          createdAtMillis,
           System.currentTimeMillis(),
           builtIndex);
     } catch (IOException e) {
@@ -144,6 +150,28 @@ final class SegmentFiles {
           "writing segment " + path + " of table " + def.name() + " failed: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Whether a segment lacks the graph of one of its table's HNSW indexes (it was sealed before the
+   * index existed, or written without graphs at a checkpoint).
+   */
+  static boolean needsGraph(Segment segment, TableDef def, List<IndexDef> indexes) {
+    for (IndexDef index : indexes) {
+      if (index.method() != IndexMethod.HNSW) {
+        continue;
+      }
+      int column = def.columnIndex(index.column());
+      if (column < 0) {
+        continue;
+      }
+      var field = segment.reader().schema().field(column);
+      if (!segment.reader().hasGraph(column)
+          || field.metric() != Segment.toVectorMetric(index.metric())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Opens a segment the catalog lists and verifies every checksum of its files. */

@@ -180,6 +180,8 @@ class EngineSegmentCorruptionTest {
       // Later segments get fresh ids and folders.
       engine.table("docs").apply(new WriteBatch().insert(doc(ROWS)));
       engine.checkpoint();
+      engine.awaitIndexed(60_000);
+      engine.removeRetiredNow();
       assertEquals(2, segmentFolders(dir).size());
     }
     try (Engine engine = Engine.open(dir)) {

@@ -5,6 +5,7 @@ import dev.quiver.storage.SegmentStatus;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
+import dev.quiver.storage.catalog.IndexMethod;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
@@ -63,7 +64,9 @@ public final class SystemSchema extends AbstractSchema {
           col("method", SqlTypeName.VARCHAR),
           col("metric", SqlTypeName.VARCHAR),
           col("options", SqlTypeName.VARCHAR),
-          col("state", SqlTypeName.VARCHAR));
+          col("state", SqlTypeName.VARCHAR),
+          col("segments_indexed", SqlTypeName.BIGINT),
+          col("segments_total", SqlTypeName.BIGINT));
 
   private static final List<Column> WAL_COLUMNS =
       List.of(
@@ -193,6 +196,15 @@ public final class SystemSchema extends AbstractSchema {
   private static List<Object[]> indexRows(Engine engine) {
     List<Object[]> rows = new ArrayList<>();
     for (IndexDef index : engine.indexes()) {
+      long[] progress = engine.indexProgress(index);
+      String state =
+          switch (index.method()) {
+            // Graphs are built in the background for each sealed segment; rows in memory and
+            // segments without a graph yet are searched exactly.
+            case HNSW -> progress[0] == progress[1] ? "BUILT" : "BUILDING";
+            case FLAT -> "EXACT";
+            case IVF_FLAT -> "NOT IMPLEMENTED (searched exactly)";
+          };
       rows.add(
           new Object[] {
             index.name(),
@@ -201,9 +213,9 @@ public final class SystemSchema extends AbstractSchema {
             index.method().name(),
             index.metric().optionName(),
             format(index.options()),
-            // Each sealed segment builds the index when it is written (see sys.segments);
-            // growing rows are searched exactly.
-            "DEFINED"
+            state,
+            index.method() == IndexMethod.HNSW ? progress[0] : null,
+            progress[1]
           });
     }
     return rows;

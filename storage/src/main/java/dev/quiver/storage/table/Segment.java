@@ -115,6 +115,28 @@ public final class Segment {
     return reader.info().maxInsertTs() <= timestamp || insertTs(doc) <= timestamp;
   }
 
+  /** Every row of the segment in document order, deleted ones included, for rewriting it. */
+  public List<Table.RowData> allRows() {
+    List<Table.RowData> rows = new ArrayList<>(rowCount());
+    for (int doc = 0; doc < rowCount(); doc++) {
+      rows.add(new Table.RowData(rowId(doc), insertTs(doc), row(doc)));
+    }
+    return rows;
+  }
+
+  /**
+   * Copies every delete timestamp of another segment with the same documents (a rewrite of it);
+   * under the commit lock.
+   */
+  public void copyDeletesFrom(Segment original) {
+    for (int doc = 0; doc < rowCount(); doc++) {
+      long ts = original.deleteTs(doc);
+      if (ts != Long.MAX_VALUE) {
+        delete(doc, ts);
+      }
+    }
+  }
+
   /** The number of rows deleted at or before a time. */
   public long deletedAt(long timestamp) {
     AtomicLongArray deletes = deleteTs;

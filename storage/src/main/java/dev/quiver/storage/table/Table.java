@@ -477,6 +477,24 @@ public final class Table {
     }
   }
 
+  /**
+   * Replaces a segment with a rewrite of it (same documents, now with a vector index), carrying
+   * over its deletes; under the commit lock. Returns false, changing nothing, if the segment is no
+   * longer the table's (the table was dropped).
+   */
+  public boolean replaceSegment(Segment old, Segment rewritten) {
+    TableState current = state;
+    int position = current.segments().indexOf(old);
+    if (dropped || position < 0) {
+      return false;
+    }
+    rewritten.copyDeletesFrom(old);
+    List<Segment> segments = new ArrayList<>(current.segments());
+    segments.set(position, rewritten);
+    state = new TableState(List.copyOf(segments), current.sealing(), current.growing());
+    return true;
+  }
+
   /** The table's sealed segments, oldest first. */
   public List<Segment> segments() {
     return state.segments();
