@@ -30,7 +30,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -263,8 +262,7 @@ class VectorTopKPlanningTest {
             5,
             0,
             List.of("metric=[cosine]", "index=[none (exact)]")),
-        // Only the ids: the value of <#> under VectorTopK has the wrong sign (see the @Disabled
-        // negativeInnerProductKeepsItsSignWhenRewritten below).
+        // Only the ids here; negativeInnerProductKeepsItsSignWhenRewritten checks the value.
         topK(
             "NEGATIVE_INNER_PRODUCT function",
             "SELECT id FROM t ORDER BY NEGATIVE_INNER_PRODUCT(v, 'Q') LIMIT 5",
@@ -725,10 +723,6 @@ class VectorTopKPlanningTest {
   // --------------------------------------------------------------------------------- bugs found
 
   @Test
-  @Disabled(
-      "BUG: VectorTopKRewriter substitutes the engine's distance for the sort key, and for <#> /"
-          + " NEGATIVE_INNER_PRODUCT that is Metric.INNER_PRODUCT.distance = +dot: the selected"
-          + " value comes back with the wrong sign")
   void negativeInnerProductKeepsItsSignWhenRewritten() throws SQLException {
     Ranked oracle = rank(rows, Fn.IP, q, r -> true);
     List<Hit> hits = query("SELECT id, v <#> ? AS d FROM t ORDER BY d LIMIT 5", List.of(QUERY));
@@ -751,12 +745,6 @@ class VectorTopKPlanningTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("subqueries")
-  @Disabled(
-      "BUG: VectorTopKRewriter runs before Calcite removes sub-queries, so a WHERE with IN"
-          + " (SELECT ...), EXISTS, or an IN list of 20+ values (which Calcite turns into a"
-          + " sub-query) is compiled with its RexSubQuery: XX000 'RexSubQuery cannot be cast to"
-          + " RexLocalRef'; a scalar sub-query gives XX000 'cannot translate expression"
-          + " $SCALAR_QUERY'. The same queries without LIMIT work")
   void subqueryInTheWhereClauseOfATopKQueryRuns(Case c) throws SQLException {
     Predicate<Row> filter = c.filter();
     if (filter == null) {
@@ -767,10 +755,6 @@ class VectorTopKPlanningTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a scalar sub-query as the query vector is left in the VectorTopK's compiled"
-          + " arguments (the rewriter runs before sub-query removal): XX000 'RexSubQuery cannot be"
-          + " cast to RexLocalRef'; the same query without LIMIT works")
   void queryVectorFromAScalarSubqueryRuns() throws SQLException {
     float[] seven = rows.get(6).v();
     List<Hit> hits =
@@ -781,10 +765,6 @@ class VectorTopKPlanningTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: VectorTopKExecutor.execute computes k = fetch + offset in a long without overflow"
-          + " check: LIMIT 9223372036854775807 OFFSET 1 wraps to a negative k, (int) of it is 0,"
-          + " and the query returns no row instead of all rows but the first")
   void hugeLimitWithAnOffsetReturnsEveryRowAfterTheOffset() throws SQLException {
     List<Hit> hits =
         query(
@@ -795,10 +775,6 @@ class VectorTopKPlanningTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: LIMIT ? is typed INTEGER and the compiled argument narrows a long with intValue():"
-          + " setLong(4294967297L) runs as LIMIT 1 (Calcite's own LIMIT ? fails with XX000"
-          + " ClassCastException instead); expected all rows or a 22003 out-of-range error")
   void limitParameterAboveTheIntegerRangeIsNotTruncated() throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement("SELECT id, v <-> ? AS d FROM t ORDER BY d LIMIT ?")) {

@@ -40,6 +40,8 @@ public final class VectorTopKExecutor {
    * @param conditionText the WHERE clause as text, for EXPLAIN and errors
    * @param projection computes the output row from a table row followed by the distance
    * @param hintedEfSearch the query's EF_SEARCH hint, or null
+   * @param fetchParameter the index of the {@code ?} that is the LIMIT, or -1
+   * @param offsetParameter the index of the {@code ?} that is the OFFSET, or -1
    */
   public record Spec(
       QuiverTable table,
@@ -51,20 +53,27 @@ public final class VectorTopKExecutor {
       int[] conditionColumns,
       String conditionText,
       Function1<DataContext, Object[]> projection,
-      Integer hintedEfSearch) {}
+      Integer hintedEfSearch,
+      int fetchParameter,
+      int offsetParameter) {}
 
   /** The search's rows, nearest first. Called by the code generated for {@link VectorTopK}. */
   public static Enumerable<Object[]> execute(DataContext root, Spec spec) {
     Object[] arguments = spec.arguments().apply(root);
     float[] query = VectorValues.toFloatArray(arguments[0], "the query vector");
-    long fetch = arguments[1] == null ? Long.MAX_VALUE : ((Number) arguments[1]).longValue();
-    long offset = arguments[2] == null ? 0 : ((Number) arguments[2]).longValue();
+    Object fetchValue =
+        spec.fetchParameter() >= 0 ? root.get("?" + spec.fetchParameter()) : arguments[1];
+    Object offsetValue =
+        spec.offsetParameter() >= 0 ? root.get("?" + spec.offsetParameter()) : arguments[2];
+    long fetch = fetchValue == null ? Long.MAX_VALUE : ((Number) fetchValue).longValue();
+    long offset = offsetValue == null ? 0 : ((Number) offsetValue).longValue();
     if (fetch < 0 || offset < 0) {
       throw new QuiverException(
           ErrorCode.INVALID_VALUE,
           "LIMIT and OFFSET must not be negative, got LIMIT " + fetch + " OFFSET " + offset);
     }
-    int k = (int) Math.min(Integer.MAX_VALUE, fetch + offset);
+    long wanted = fetch > Long.MAX_VALUE - offset ? Long.MAX_VALUE : fetch + offset;
+    int k = (int) Math.min(Integer.MAX_VALUE, wanted);
     Table table = spec.table().storage();
     Predicate filter = filter(root, spec);
     Snapshot snapshot = spec.table().engine().snapshot();

@@ -34,11 +34,13 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -104,6 +106,10 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
         || !DISTANCES.containsKey(call.getOperator().getName())) {
       return null;
     }
+    // Sub-queries are expanded after this rewrite runs; leave such queries to Calcite.
+    if (RexUtil.SubQueryFinder.find(project.getProjects()) != null) {
+      return null;
+    }
     RexBuilder rexBuilder = sort.getCluster().getRexBuilder();
     Source source = source(project.getInput(), rexBuilder);
     if (source == null) {
@@ -163,14 +169,19 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
                 typeFactory.createTypeWithNullability(
                     typeFactory.createSqlType(SqlTypeName.DOUBLE), true))
             .build();
+    boolean negated = function.equals(VectorOperatorTable.NEGATIVE_INNER_PRODUCT.getName());
     // Every occurrence of the sort key's distance reads the computed distance instead.
     RexShuttle useDistance =
         new RexShuttle() {
           @Override
           public RexNode visitCall(RexCall call) {
             if (call.equals(distance)) {
-              return rexBuilder.makeCast(
-                  call.getType(), rexBuilder.makeInputRef(rowWithDistance, distanceField), true);
+              RexNode computed = rexBuilder.makeInputRef(rowWithDistance, distanceField);
+              if (negated) {
+                // The engine ranks by the inner product; <#> returns its negation.
+                computed = rexBuilder.makeCall(SqlStdOperatorTable.UNARY_MINUS, computed);
+              }
+              return rexBuilder.makeCast(call.getType(), computed, true);
             }
             return super.visitCall(call);
           }
@@ -185,6 +196,9 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     arguments.add(query);
     arguments.add(sort.fetch);
     arguments.add(offset == null ? rexBuilder.makeNullLiteral(sort.fetch.getType()) : offset);
+    // A parameter is read as the application bound it: typed INTEGER, a long would be narrowed.
+    int fetchParameter = sort.fetch instanceof RexDynamicParam p ? p.getIndex() : -1;
+    int offsetParameter = offset instanceof RexDynamicParam p ? p.getIndex() : -1;
     String conditionText = condition == null ? "" : condition.toString();
     Integer hintedEfSearch = hint(project, "EF_SEARCH");
     VectorTopKExecutor.Spec spec =
@@ -201,7 +215,9 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             condition == null ? new int[0] : RelOptUtil.InputFinder.bits(condition).toArray(),
             conditionText,
             RexExecutorImpl.getExecutable(rexBuilder, projects, rowWithDistance).getFunction(),
-            hintedEfSearch);
+            hintedEfSearch,
+            fetchParameter,
+            offsetParameter);
     IndexDef index = hnswIndex(table, vectorColumn.name(), metric);
     RelFieldCollation outputOrder =
         new RelFieldCollation(order.getFieldIndex(), order.getDirection(), order.nullDirection);
@@ -260,6 +276,9 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
       return new Source(scan, identity, List.of());
     }
     if (node instanceof LogicalFilter filter) {
+      if (RexUtil.SubQueryFinder.find(filter.getCondition()) != null) {
+        return null;
+      }
       Source below = source(filter.getInput(), rexBuilder);
       if (below == null) {
         return null;
