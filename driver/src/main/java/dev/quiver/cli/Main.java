@@ -38,6 +38,7 @@ public final class Main {
         bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--threads T]
                                        durable JDBC insert rate into a file database
         bench recovery [--rows N] [--dim D] [--batch B] [--index]
+        bench query [--rows N] [--dim D] [--queries Q]
                                        log replay and reopen time of a loaded database
         version                        print the version
         help                           print this message
@@ -96,8 +97,9 @@ public final class Main {
     return switch (benchmark) {
       case "insert" -> InsertBenchmark.run(options, out);
       case "recovery" -> RecoveryBenchmark.run(options, out);
+      case "query" -> QueryBenchmark.run(options, out);
       default -> {
-        err.println("quiver bench: name a benchmark: insert or recovery");
+        err.println("quiver bench: name a benchmark: insert, recovery or query");
         yield 2;
       }
     };
