@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Recall@10 of top-10 queries through JDBC on real data: a sample of Fashion-MNIST (784-d, L2),
- * from Debian's {@code dataset-fashion-mnist}, against an exact oracle computed here. The vectors
- * are sealed into segments whose HNSW graphs the engine builds in the background; the test waits
- * for them, then asserts recall, never time.
+ * from Debian's {@code dataset-fashion-mnist}, against an exact oracle computed here, for HNSW
+ * (float and int8) and IVF_FLAT at their default parameters. The vectors are sealed into segments
+ * whose indexes the engine builds in the background; the test waits for them, then asserts recall,
+ * never time.
  */
 class FashionMnistRecallTest {
   private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
@@ -37,15 +38,15 @@ class FashionMnistRecallTest {
 
   @TempDir Path folder;
 
-  @ParameterizedTest(name = "quantization {0}")
-  @ValueSource(strings = {"none", "int8"})
-  void recallAtTenOfHnswAtDefaultParametersMeetsTheTarget(String quantization) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"HNSW none", "HNSW int8", "IVF_FLAT"})
+  void recallAtTenAtDefaultParametersMeetsTheTarget(String index) throws Exception {
     Assumptions.assumeTrue(
         Files.isReadable(DATA.resolve("train-images-idx3-ubyte.gz")),
         "needs Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist)");
     float[][] train = images(DATA.resolve("train-images-idx3-ubyte.gz"), ROWS);
     float[][] test = images(DATA.resolve("t10k-images-idx3-ubyte.gz"), QUERIES);
-    double target = quantization.equals("none") ? 0.95 : 0.90;
+    double target = index.equals("HNSW none") ? 0.95 : 0.90;
     String url = "jdbc:quiver:file:" + folder.resolve("db") + ";sync=none";
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
@@ -53,9 +54,12 @@ class FashionMnistRecallTest {
           "CREATE TABLE images (id INTEGER PRIMARY KEY, v VECTOR(784) NOT NULL)"
               + " WITH (segment_max_rows = 8000)");
       s.execute(
-          "CREATE INDEX images_v ON images USING HNSW (v) WITH (metric = 'l2', quantization = '"
-              + quantization
-              + "')");
+          index.equals("IVF_FLAT")
+              ? "CREATE INDEX images_v ON images USING IVF_FLAT (v) WITH (metric = 'l2')"
+              : "CREATE INDEX images_v ON images USING HNSW (v) WITH (metric = 'l2', quantization"
+                  + " = '"
+                  + index.substring(5)
+                  + "')");
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO images VALUES (?, ?)")) {
         for (int i = 0; i < ROWS; i++) {
           insert.setInt(1, i);
@@ -97,8 +101,7 @@ class FashionMnistRecallTest {
         }
       }
       double recall = found / (double) (QUERIES * K);
-      System.out.printf(
-          "Fashion-MNIST %d rows, HNSW %s: recall@10 = %.3f%n", ROWS, quantization, recall);
+      System.out.printf("Fashion-MNIST %d rows, %s: recall@10 = %.3f%n", ROWS, index, recall);
       assertTrue(recall >= target, "recall@10 " + recall + " below " + target);
     }
   }

@@ -368,7 +368,7 @@ public final class Engine implements AutoCloseable {
     List<Segment> segments = table.get().segments();
     long built =
         segments.stream()
-            .filter(s -> !SegmentFiles.needsGraph(s, table.get().def(), List.of(index)))
+            .filter(s -> !SegmentFiles.needsIndex(s, table.get().def(), List.of(index)))
             .count();
     return new long[] {built, segments.size()};
   }
@@ -551,7 +551,7 @@ public final class Engine implements AutoCloseable {
         List<IndexDef> tableIndexes = indexesOf(t.name());
         for (Segment segment : t.segments()) {
           if (!unindexable.contains(segment.id())
-              && SegmentFiles.needsGraph(segment, t.def(), tableIndexes)) {
+              && SegmentFiles.needsIndex(segment, t.def(), tableIndexes)) {
             table = t;
             old = segment;
             break;
@@ -574,15 +574,17 @@ public final class Engine implements AutoCloseable {
     Segment rewritten =
         segmentFiles.write(
             catalog.nextSegmentId(), table.def(), rows, tableIndexes, true, old.createdAtMillis());
-    if (SegmentFiles.needsGraph(rewritten, table.def(), tableIndexes)) {
-      // A zero vector under a cosine index: Lucene cannot build that graph; search stays exact.
+    if (SegmentFiles.needsIndex(rewritten, table.def(), tableIndexes)) {
+      // A zero vector under a cosine index (Lucene refuses it), or two indexes of different
+      // metrics on one column: the segment cannot hold them all, and is searched exactly there.
       LOG.warning(
           "segment "
               + old.id()
               + " of table "
               + table.name()
-              + " holds a zero vector, which a cosine HNSW graph cannot index; it is searched"
-              + " exactly");
+              + " cannot hold every vector index of its table (a zero vector under a cosine"
+              + " index, or indexes of different metrics on one column); it is searched exactly"
+              + " where it lacks one");
       unindexable.add(old.id());
       closeQuietly(rewritten);
       segmentFiles.delete(rewritten.id());
@@ -683,7 +685,7 @@ public final class Engine implements AutoCloseable {
         for (Segment segment : table.segments()) {
           pending |=
               !unindexable.contains(segment.id())
-                  && SegmentFiles.needsGraph(segment, table.def(), tableIndexes);
+                  && SegmentFiles.needsIndex(segment, table.def(), tableIndexes);
         }
       }
       if (!pending) {

@@ -79,7 +79,8 @@ final class SegmentFiles {
         case VARCHAR -> fields.add(SegmentField.scalar(name, SegmentField.Kind.STRING));
         case VECTOR -> {
           IndexDef index = graphs ? hnswIndex(indexes, name) : null;
-          IndexDef any = index != null ? index : anyIndex(indexes, name);
+          IndexDef ivf = graphs ? ivfIndex(indexes, name) : null;
+          IndexDef any = index != null ? index : ivf != null ? ivf : anyIndex(indexes, name);
           // Exact search in a segment is fastest in the metric its vectors were written with.
           VectorMetric metric =
               any == null ? VectorMetric.L2 : Segment.toVectorMetric(any.metric());
@@ -88,6 +89,12 @@ final class SegmentFiles {
           if (metric == VectorMetric.COSINE && hasZeroVector(rows, i)) {
             metric = VectorMetric.L2;
             index = null;
+          }
+          if (ivf != null && metric == Segment.toVectorMetric(ivf.metric())) {
+            options =
+                options.withIvf(
+                    name, Integer.parseInt(ivf.options().getOrDefault("nlist", "1024")));
+            builtIndex = builtIndex == null ? ivf.name() : builtIndex;
           }
           if (index == null) {
             options = options.withoutGraph(name);
@@ -153,12 +160,12 @@ final class SegmentFiles {
   }
 
   /**
-   * Whether a segment lacks the graph of one of its table's HNSW indexes (it was sealed before the
-   * index existed, or written without graphs at a checkpoint).
+   * Whether a segment lacks the structure of one of its table's HNSW or IVF_FLAT indexes (it was
+   * sealed before the index existed, or written without them at a checkpoint).
    */
-  static boolean needsGraph(Segment segment, TableDef def, List<IndexDef> indexes) {
+  static boolean needsIndex(Segment segment, TableDef def, List<IndexDef> indexes) {
     for (IndexDef index : indexes) {
-      if (index.method() != IndexMethod.HNSW) {
+      if (index.method() == IndexMethod.FLAT) {
         continue;
       }
       int column = def.columnIndex(index.column());
@@ -166,8 +173,11 @@ final class SegmentFiles {
         continue;
       }
       var field = segment.reader().schema().field(column);
-      if (!segment.reader().hasGraph(column)
-          || field.metric() != Segment.toVectorMetric(index.metric())) {
+      boolean built =
+          index.method() == IndexMethod.HNSW
+              ? segment.reader().hasGraph(column)
+              : segment.reader().hasIvf(column);
+      if (!built || field.metric() != Segment.toVectorMetric(index.metric())) {
         return true;
       }
     }
@@ -293,6 +303,15 @@ final class SegmentFiles {
   private static IndexDef hnswIndex(List<IndexDef> indexes, String column) {
     for (IndexDef index : indexes) {
       if (index.column().equals(column) && index.method() == IndexMethod.HNSW) {
+        return index;
+      }
+    }
+    return null;
+  }
+
+  private static IndexDef ivfIndex(List<IndexDef> indexes, String column) {
+    for (IndexDef index : indexes) {
+      if (index.column().equals(column) && index.method() == IndexMethod.IVF_FLAT) {
         return index;
       }
     }

@@ -36,6 +36,7 @@ final class SegmentLayout {
   static final String KEY_MIN_TS = "quiver.min_ts";
   static final String KEY_MAX_TS = "quiver.max_ts";
   static final String KEY_GRAPHS = "quiver.graphs";
+  static final String KEY_IVF = "quiver.ivf";
   static final String KEY_QUANTIZATION_PREFIX = "quiver.quantization.";
 
   private SegmentLayout() {}
@@ -73,7 +74,28 @@ final class SegmentLayout {
       }
     }
     data.put(KEY_GRAPHS, String.join(",", graphs));
+    List<String> ivf = new ArrayList<>();
+    for (int i = 0; i < schema.size(); i++) {
+      if (options.ivfListsByField().containsKey(schema.field(i).name())) {
+        ivf.add(Integer.toString(i));
+      }
+    }
+    data.put(KEY_IVF, String.join(",", ivf));
     return data;
+  }
+
+  /** The positions of the vector fields with an IVF_FLAT index. */
+  static Set<Integer> ivfFields(Map<String, String> data) {
+    Set<Integer> result = new HashSet<>();
+    String ivf = data.get(KEY_IVF);
+    if (ivf != null) {
+      for (String position : ivf.split(",")) {
+        if (!position.isEmpty()) {
+          result.add(Integer.parseInt(position));
+        }
+      }
+    }
+    return result;
   }
 
   /** The quantization of the graph of vector field {@code position} (NONE when not recorded). */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,6 +76,7 @@ public final class SegmentReader implements Closeable {
   private final SegmentInfo info;
   private final KeyFilter keyFilter;
   private final Set<Integer> graphFields;
+  private final Map<Integer, IvfLists> ivf;
   private final WriteOptions.Quantization[] quantization;
   private final CloseableThreadLocal<RowCursor> cursors =
       new CloseableThreadLocal<>() {
@@ -131,6 +133,11 @@ public final class SegmentReader implements Closeable {
       this.keyFilter = KeyFilter.read(path, directory);
     } else {
       this.keyFilter = null;
+    }
+    this.ivf = new HashMap<>();
+    for (int field : SegmentLayout.ivfFields(data)) {
+      names.add(IvfLists.fileName(field));
+      ivf.put(field, IvfLists.read(path, directory, field, reader.maxDoc()));
     }
     this.files = List.copyOf(names);
     long size = 0;
@@ -253,6 +260,30 @@ public final class SegmentReader implements Closeable {
       }
     }
     return bits;
+  }
+
+  /** Whether vector column {@code field} has an IVF_FLAT index. */
+  public boolean hasIvf(int field) {
+    return ivf.containsKey(vectorFieldPosition(field));
+  }
+
+  /**
+   * The {@code k} nearest accepted documents by the IVF_FLAT index of vector column {@code field}:
+   * exact distances over the documents of the {@code nprobe} lists nearest to the query, and of
+   * further lists until k accepted documents were compared.
+   */
+  public List<VectorHit> ivfSearchAccepting(
+      int field, float[] query, int k, IntPredicate accept, int nprobe) throws IOException {
+    IvfLists lists = ivf.get(vectorFieldPosition(field));
+    if (lists == null) {
+      throw new IllegalStateException("field " + field + " has no IVF_FLAT index");
+    }
+    int[] candidates = lists.candidates(query, k, nprobe, accept);
+    FixedBitSet bits = new FixedBitSet(rowCount());
+    for (int doc : candidates) {
+      bits.set(doc);
+    }
+    return exactSearch(field, query, k, bits);
   }
 
   /** The number of rows, which are documents {@code 0..rowCount()-1}. */

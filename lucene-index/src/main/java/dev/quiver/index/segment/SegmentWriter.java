@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
@@ -123,6 +126,13 @@ public final class SegmentWriter {
       RowStats stats = new RowStats();
       try (Directory dir = FSDirectory.open(tmp)) {
         long[] keyHashes = new long[schema.hasKey() ? 1024 : 0];
+        // The vectors of IVF_FLAT fields, by document, for training once all are known.
+        Map<Integer, List<float[]>> ivfVectors = new HashMap<>();
+        for (int i = 0; i < schema.size(); i++) {
+          if (options.ivfListsByField().containsKey(schema.field(i).name())) {
+            ivfVectors.put(i, new ArrayList<>());
+          }
+        }
         try (IndexWriter writer = new IndexWriter(dir, config(schema, options))) {
           while (rows.hasNext()) {
             SegmentRow row = rows.next();
@@ -133,6 +143,9 @@ public final class SegmentWriter {
               }
               keyHashes[stats.count] = KeyFilter.hash(row.values()[schema.keyField()]);
             }
+            for (Map.Entry<Integer, List<float[]>> e : ivfVectors.entrySet()) {
+              e.getValue().add((float[]) row.values()[e.getKey()]);
+            }
             stats.add(row.insertTs());
           }
           if (stats.count == 0) {
@@ -142,6 +155,16 @@ public final class SegmentWriter {
           writer.setLiveCommitData(
               SegmentLayout.commitData(schema, stats.minTs, stats.maxTs, options).entrySet());
           writer.commit();
+        }
+        for (Map.Entry<Integer, List<float[]>> e : ivfVectors.entrySet()) {
+          SegmentField field = schema.field(e.getKey());
+          IvfLists.build(
+                  e.getValue().toArray(new float[0][]),
+                  field.metric(),
+                  options.ivfListsByField().get(field.name()),
+                  stats.minTs ^ stats.count)
+              .write(dir, e.getKey());
+          dir.sync(List.of(IvfLists.fileName(e.getKey())));
         }
         if (schema.hasKey()) {
           KeyFilter filter = KeyFilter.forKeys(stats.count);

@@ -15,6 +15,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  * @param hnswByField graph parameters by vector field name
  * @param graphlessFields vector fields stored without an HNSW graph (raw vectors only, searched
  *     exactly): columns without a vector index, whose graph would cost build time for nothing
+ * @param ivfListsByField vector fields that get an IVF_FLAT index, with its largest list count
  * @param ramBufferMb the indexing buffer; a segment whose rows, vectors and graph fit in it is
  *     written in a single flush, a larger one in several flushes merged into one at the end (which
  *     rebuilds the graph, so it costs more time)
@@ -23,6 +24,7 @@ public record WriteOptions(
     Hnsw defaultHnsw,
     Map<String, Hnsw> hnswByField,
     Set<String> graphlessFields,
+    Map<String, Integer> ivfListsByField,
     double ramBufferMb) {
 
   /** Default indexing buffer: 100k rows of 128-d vectors and their graph fit in one flush. */
@@ -99,6 +101,7 @@ public record WriteOptions(
     Objects.requireNonNull(defaultHnsw, "defaultHnsw");
     hnswByField = Map.copyOf(hnswByField);
     graphlessFields = Set.copyOf(graphlessFields);
+    ivfListsByField = Map.copyOf(ivfListsByField);
     if (!(ramBufferMb >= 1)) {
       throw new IllegalArgumentException("ramBufferMb is " + ramBufferMb + "; it must be >= 1");
     }
@@ -106,31 +109,44 @@ public record WriteOptions(
 
   /** Lucene's HNSW defaults for every field and a {@value #DEFAULT_RAM_BUFFER_MB} MB buffer. */
   public static WriteOptions defaults() {
-    return new WriteOptions(Hnsw.DEFAULT, Map.of(), Set.of(), DEFAULT_RAM_BUFFER_MB);
+    return new WriteOptions(Hnsw.DEFAULT, Map.of(), Set.of(), Map.of(), DEFAULT_RAM_BUFFER_MB);
   }
 
   /** These options with {@code hnsw} for vector field {@code field}. */
   public WriteOptions withHnsw(String field, Hnsw hnsw) {
     Map<String, Hnsw> byField = new HashMap<>(hnswByField);
     byField.put(field, hnsw);
-    return new WriteOptions(defaultHnsw, byField, graphlessFields, ramBufferMb);
+    return new WriteOptions(defaultHnsw, byField, graphlessFields, ivfListsByField, ramBufferMb);
   }
 
   /** These options with {@code hnsw} for every vector field not set one by one. */
   public WriteOptions withDefaultHnsw(Hnsw hnsw) {
-    return new WriteOptions(hnsw, hnswByField, graphlessFields, ramBufferMb);
+    return new WriteOptions(hnsw, hnswByField, graphlessFields, ivfListsByField, ramBufferMb);
   }
 
   /** These options with an indexing buffer of {@code megabytes}. */
   public WriteOptions withRamBufferMb(double megabytes) {
-    return new WriteOptions(defaultHnsw, hnswByField, graphlessFields, megabytes);
+    return new WriteOptions(defaultHnsw, hnswByField, graphlessFields, ivfListsByField, megabytes);
   }
 
   /** These options with vector field {@code field} stored without a graph. */
   public WriteOptions withoutGraph(String field) {
     Set<String> fields = new HashSet<>(graphlessFields);
     fields.add(field);
-    return new WriteOptions(defaultHnsw, hnswByField, fields, ramBufferMb);
+    return new WriteOptions(defaultHnsw, hnswByField, fields, ivfListsByField, ramBufferMb);
+  }
+
+  /**
+   * These options with an IVF_FLAT index on vector field {@code field}: at most {@code nlist}
+   * lists, about the square root of the segment's vector count.
+   */
+  public WriteOptions withIvf(String field, int nlist) {
+    if (nlist < 1) {
+      throw new IllegalArgumentException("nlist is " + nlist + "; it must be at least 1");
+    }
+    Map<String, Integer> ivf = new HashMap<>(ivfListsByField);
+    ivf.put(field, nlist);
+    return new WriteOptions(defaultHnsw, hnswByField, graphlessFields, ivf, ramBufferMb);
   }
 
   /** Whether vector field {@code field} gets an HNSW graph. */

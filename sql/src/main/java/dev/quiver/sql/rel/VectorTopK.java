@@ -41,8 +41,7 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
   private final RexNode offset;
   private final RexNode condition;
   private final List<RexNode> projects;
-  private final String index;
-  private final int efSearch;
+  private final VectorTopKRewriter.SearchPlan plan;
   private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
 
   VectorTopK(
@@ -56,8 +55,7 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
       RexNode offset,
       RexNode condition,
       List<RexNode> projects,
-      String index,
-      int efSearch) {
+      VectorTopKRewriter.SearchPlan plan) {
     super(cluster, traits);
     this.table = table;
     this.rowType = rowType;
@@ -67,8 +65,7 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
     this.offset = offset;
     this.condition = condition;
     this.projects = projects;
-    this.index = index;
-    this.efSearch = efSearch;
+    this.plan = plan;
   }
 
   @Override
@@ -84,8 +81,7 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
         offset,
         condition,
         projects,
-        index,
-        efSearch);
+        plan);
   }
 
   @Override
@@ -116,8 +112,8 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
         .item("table", table.getQualifiedName())
         .item("column", columns.get(spec.column()))
         .item("metric", spec.metric().optionName())
-        .item("index", index == null ? "none (exact)" : index)
-        .itemIf("ef_search", efSearch, index != null)
+        .item("index", plan == null ? "none (exact)" : plan.index().name())
+        .itemIf(plan == null ? "" : plan.parameter(), plan == null ? 0 : plan.value(), plan != null)
         .item("query", query)
         .item("k", fetch)
         .itemIf("offset", offset, offset != null)

@@ -40,6 +40,7 @@ public final class VectorTopKExecutor {
    * @param conditionText the WHERE clause as text, for EXPLAIN and errors
    * @param projection computes the output row from a table row followed by the distance
    * @param hintedEfSearch the query's EF_SEARCH hint, or null
+   * @param hintedNprobe the query's NPROBE hint, or null
    * @param fetchParameter the index of the {@code ?} that is the LIMIT, or -1
    * @param offsetParameter the index of the {@code ?} that is the OFFSET, or -1
    */
@@ -54,6 +55,7 @@ public final class VectorTopKExecutor {
       String conditionText,
       Function1<DataContext, Object[]> projection,
       Integer hintedEfSearch,
+      Integer hintedNprobe,
       int fetchParameter,
       int offsetParameter) {}
 
@@ -85,10 +87,13 @@ public final class VectorTopKExecutor {
         rows.add(withDistance(it.next(), null));
       }
     } else {
-      int ef = efSearch(spec);
+      VectorTopKRewriter.SearchPlan plan = plan(spec);
+      int ef = plan != null && plan.parameter().equals("ef_search") ? plan.value() : 0;
+      int nprobe = plan != null && plan.parameter().equals("nprobe") ? plan.value() : 0;
       for (SearchHit hit :
           table.search(
-              snapshot, new VectorSearch(spec.column(), query, spec.metric(), k, filter, ef))) {
+              snapshot,
+              new VectorSearch(spec.column(), query, spec.metric(), k, filter, ef, nprobe))) {
         rows.add(withDistance(hit.row(), hit.distance()));
       }
       if (rows.size() < k && spec.nullable()) {
@@ -110,13 +115,11 @@ public final class VectorTopKExecutor {
     return Linq4j.asEnumerable(out);
   }
 
-  /** The candidate list size with the HNSW index that fits the column and metric now, if any. */
-  private static int efSearch(Spec spec) {
+  /** How to search now: the index that fits the column and metric may have changed. */
+  private static VectorTopKRewriter.SearchPlan plan(Spec spec) {
     String column = spec.table().storage().def().column(spec.column()).name();
-    return VectorTopKRewriter.efSearch(
-        VectorTopKRewriter.hnswIndex(spec.table(), column, spec.metric()),
-        spec.hintedEfSearch(),
-        spec.table());
+    return VectorTopKRewriter.searchPlan(
+        spec.table(), column, spec.metric(), spec.hintedEfSearch(), spec.hintedNprobe());
   }
 
   private static Predicate filter(DataContext root, Spec spec) {

@@ -201,6 +201,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     int offsetParameter = offset instanceof RexDynamicParam p ? p.getIndex() : -1;
     String conditionText = condition == null ? "" : condition.toString();
     Integer hintedEfSearch = hint(project, "EF_SEARCH");
+    Integer hintedNprobe = hint(project, "NPROBE");
     VectorTopKExecutor.Spec spec =
         new VectorTopKExecutor.Spec(
             table,
@@ -216,9 +217,10 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             conditionText,
             RexExecutorImpl.getExecutable(rexBuilder, projects, rowWithDistance).getFunction(),
             hintedEfSearch,
+            hintedNprobe,
             fetchParameter,
             offsetParameter);
-    IndexDef index = hnswIndex(table, vectorColumn.name(), metric);
+    SearchPlan plan = searchPlan(table, vectorColumn.name(), metric, hintedEfSearch, hintedNprobe);
     RelFieldCollation outputOrder =
         new RelFieldCollation(order.getFieldIndex(), order.getDirection(), order.nullDirection);
     VectorTopK topK =
@@ -235,8 +237,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             offset,
             condition,
             projects,
-            index == null ? null : index.name(),
-            efSearch(index, hintedEfSearch, table));
+            plan);
     // A logical root: Calcite's planner registers a root that already has the plan's final traits
     // twice, and fails. The identity projection costs nothing; the planner removes it.
     return LogicalProject.create(
@@ -303,20 +304,34 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
   }
 
   /**
-   * The HNSW candidate list size with this index: the query's hint, then the connection's {@code
-   * SET ef_search}, then the index's {@code ef_search} option; 0 (exact) without an index.
+   * How a search on a column runs: through the HNSW index of its metric with an {@code ef_search},
+   * else through the IVF_FLAT index of its metric with an {@code nprobe}, else exactly (null). A
+   * value comes from the query's hint, then the connection's {@code SET}, then the index's option.
    */
-  static int efSearch(IndexDef index, Integer hinted, QuiverTable table) {
-    if (index == null) {
-      return 0;
+  record SearchPlan(IndexDef index, String parameter, int value) {}
+
+  static SearchPlan searchPlan(
+      QuiverTable table, String column, Metric metric, Integer hintedEf, Integer hintedNprobe) {
+    IndexDef hnsw = index(table, column, metric, IndexMethod.HNSW);
+    if (hnsw != null) {
+      return new SearchPlan(hnsw, "ef_search", value(hnsw, "ef_search", hintedEf, table, 100));
     }
+    IndexDef ivf = index(table, column, metric, IndexMethod.IVF_FLAT);
+    if (ivf != null) {
+      return new SearchPlan(ivf, "nprobe", value(ivf, "nprobe", hintedNprobe, table, 16));
+    }
+    return null;
+  }
+
+  private static int value(
+      IndexDef index, String name, Integer hinted, QuiverTable table, int fallback) {
     if (hinted != null) {
       return hinted;
     }
-    Integer session = table.writes().settings().get("ef_search");
+    Integer session = table.writes().settings().get(name);
     return session != null
         ? session
-        : Integer.parseInt(index.options().getOrDefault("ef_search", "100"));
+        : Integer.parseInt(index.options().getOrDefault(name, Integer.toString(fallback)));
   }
 
   /** A hint's one whole-number option, e.g. 200 of {@code EF_SEARCH(200)}; null if absent. */
@@ -336,12 +351,10 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     return null;
   }
 
-  /** The HNSW index the search will use, as of planning. */
-  static IndexDef hnswIndex(QuiverTable table, String column, Metric metric) {
+  private static IndexDef index(
+      QuiverTable table, String column, Metric metric, IndexMethod method) {
     for (IndexDef index : table.engine().indexesOf(table.name())) {
-      if (index.method() == IndexMethod.HNSW
-          && index.column().equals(column)
-          && index.metric() == metric) {
+      if (index.method() == method && index.column().equals(column) && index.metric() == metric) {
         return index;
       }
     }

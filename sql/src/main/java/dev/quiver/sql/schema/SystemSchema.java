@@ -199,11 +199,10 @@ public final class SystemSchema extends AbstractSchema {
       long[] progress = engine.indexProgress(index);
       String state =
           switch (index.method()) {
-            // Graphs are built in the background for each sealed segment; rows in memory and
-            // segments without a graph yet are searched exactly.
-            case HNSW -> progress[0] == progress[1] ? "BUILT" : "BUILDING";
+            // Graphs and lists are built in the background for each sealed segment; rows in
+            // memory and segments without them yet are searched exactly.
+            case HNSW, IVF_FLAT -> progress[0] == progress[1] ? "BUILT" : "BUILDING";
             case FLAT -> "EXACT";
-            case IVF_FLAT -> "NOT IMPLEMENTED (searched exactly)";
           };
       rows.add(
           new Object[] {
@@ -214,7 +213,7 @@ public final class SystemSchema extends AbstractSchema {
             index.metric().optionName(),
             format(index.options()),
             state,
-            index.method() == IndexMethod.HNSW ? progress[0] : null,
+            index.method() == IndexMethod.FLAT ? null : progress[0],
             progress[1]
           });
     }

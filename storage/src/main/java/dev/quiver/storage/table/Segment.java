@@ -226,11 +226,17 @@ public final class Segment {
     if (sameMetric) {
       List<VectorHit> hits =
           read(
-              () ->
-                  request.efSearch() > 0 && reader.hasGraph(field)
-                      ? reader.searchAccepting(
-                          field, query, request.k(), accept, request.efSearch())
-                      : reader.exactSearchAccepting(field, query, request.k(), accept));
+              () -> {
+                if (request.efSearch() > 0 && reader.hasGraph(field)) {
+                  return reader.searchAccepting(
+                      field, query, request.k(), accept, request.efSearch());
+                }
+                if (request.nprobe() > 0 && reader.hasIvf(field)) {
+                  return reader.ivfSearchAccepting(
+                      field, query, request.k(), accept, request.nprobe());
+                }
+                return reader.exactSearchAccepting(field, query, request.k(), accept);
+              });
       for (VectorHit hit : hits) {
         top.offer(hitAt(hit.doc(), request));
       }

@@ -7,13 +7,15 @@ import dev.quiver.storage.catalog.Metric;
  * among the rows that pass {@code filter}.
  *
  * @param efSearch the HNSW candidate list size in segments whose graph fits the column and metric;
- *     0 searches every segment exactly
+ *     0 for none
+ * @param nprobe the IVF_FLAT lists to search in segments whose lists fit the column and metric
+ *     (when efSearch is 0); 0 for none. With neither, every segment is searched exactly.
  */
 public record VectorSearch(
-    int column, float[] query, Metric metric, int k, Predicate filter, int efSearch) {
+    int column, float[] query, Metric metric, int k, Predicate filter, int efSearch, int nprobe) {
 
   /** An exact search. */
   public VectorSearch(int column, float[] query, Metric metric, int k, Predicate filter) {
-    this(column, query, metric, k, filter, 0);
+    this(column, query, metric, k, filter, 0, 0);
   }
 }
