@@ -38,8 +38,11 @@ public final class Main {
         bench insert [--rows N] [--dims 128,768] [--batches 1,100,1000,5000] [--threads T]
                                        durable JDBC insert rate into a file database
         bench recovery [--rows N] [--dim D] [--batch B] [--index]
-        bench query [--rows N] [--dim D] [--queries Q]
                                        log replay and reopen time of a loaded database
+        bench query [--rows N] [--dim D] [--queries Q]
+                                       prepare and execute time of a top-10 statement
+        bench suite [--quick] [--out DIR] [--rows N] [--queries Q]
+                                       Quiver against raw Lucene, FAISS and hnswlib, with plots
         version                        print the version
         help                           print this message
       """
