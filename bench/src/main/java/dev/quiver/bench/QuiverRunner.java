@@ -11,16 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Quiver through JDBC, as a user runs it: a file database, durable inserts in batches of 1000, an
- * HNSW index, then top-10 through one PreparedStatement, one query at a time on one thread,
- * sweeping {@code SET ef_search}.
+ * Quiver through JDBC, as a user runs it: per index kind a file database, durable inserts in
+ * batches of 1000, the index, then top-10 through one PreparedStatement, one query at a time on one
+ * thread, sweeping the index's search parameter with {@code SET}.
  */
 final class QuiverRunner {
   private QuiverRunner() {}
 
+  /** An index to measure: its name in the results, its DDL options, and the parameter swept. */
+  record IndexKind(String system, String using, String parameter, int[] values) {}
+
+  /** HNSW with float vectors and with int8 codes (swept over ef_search), and IVF_FLAT (nprobe). */
+  static List<IndexKind> kinds(int[] efs) {
+    return List.of(
+        new IndexKind("quiver", "HNSW", "ef_search", efs),
+        new IndexKind("quiver-int8", "HNSW", "ef_search", efs),
+        new IndexKind("quiver-ivf", "IVF_FLAT", "nprobe", new int[] {1, 2, 4, 8, 16, 32}));
+  }
+
   /**
-   * Measures the data set; the durable bulk insert and the time until fully indexed go to {@code
-   * insertLines} as a JSON line.
+   * Measures the data set once per index kind; each kind's durable bulk insert and time until fully
+   * indexed go to {@code insertLines} as a JSON line.
    */
   static List<Result> run(
       Dataset data,
@@ -32,18 +43,40 @@ final class QuiverRunner {
       List<String> insertLines)
       throws SQLException, InterruptedException {
     List<Result> results = new ArrayList<>();
-    String url = "jdbc:quiver:file:" + folder.resolve(data.name());
+    for (IndexKind kind : kinds(efs)) {
+      results.addAll(run(data, folder, kind, m, efConstruction, k, insertLines));
+    }
+    return results;
+  }
+
+  private static List<Result> run(
+      Dataset data,
+      Path folder,
+      IndexKind kind,
+      int m,
+      int efConstruction,
+      int k,
+      List<String> insertLines)
+      throws SQLException, InterruptedException {
+    List<Result> results = new ArrayList<>();
+    String url = "jdbc:quiver:file:" + folder.resolve(data.name() + "-" + kind.system());
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE v (id INTEGER PRIMARY KEY, e VECTOR(" + data.dimension() + ") NOT NULL)");
       s.execute(
-          "CREATE INDEX v_e ON v USING HNSW (e) WITH (metric = '"
+          "CREATE INDEX v_e ON v USING "
+              + kind.using()
+              + " (e) WITH (metric = '"
               + data.metric()
-              + "', m = "
-              + m
-              + ", ef_construction = "
-              + efConstruction
+              + "'"
+              + (kind.using().equals("HNSW")
+                  ? ", m = "
+                      + m
+                      + ", ef_construction = "
+                      + efConstruction
+                      + (kind.system().endsWith("int8") ? ", quantization = 'int8'" : "")
+                  : "")
               + ")");
       long start = System.nanoTime();
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO v VALUES (?, ?)")) {
@@ -63,17 +96,18 @@ final class QuiverRunner {
       insertLines.add(
           String.format(
               java.util.Locale.ROOT,
-              "{\"dataset\": \"%s\", \"system\": \"quiver\", \"workload\": \"insert\","
+              "{\"dataset\": \"%s\", \"system\": \"%s\", \"workload\": \"insert\","
                   + " \"rows\": %d, \"batch\": 1000, \"rows_per_s\": %.0f,"
                   + " \"seconds_until_indexed\": %.1f}",
               data.name(),
+              kind.system(),
               data.base().length,
               data.base().length / insertSeconds,
               indexedSeconds));
       String sql = "SELECT id FROM v ORDER BY e " + operator(data.metric()) + " ? LIMIT " + k;
       try (PreparedStatement query = c.prepareStatement(sql)) {
-        for (int ef : efs) {
-          s.execute("SET ef_search = " + ef);
+        for (int value : kind.values()) {
+          s.execute("SET " + kind.parameter() + " = " + value);
           search(query, data, k, 0, Math.min(100, data.queries().length));
           long t = System.nanoTime();
           int[][] found = search(query, data, k, 0, data.queries().length);
@@ -81,9 +115,9 @@ final class QuiverRunner {
           results.add(
               new Result(
                   data.name(),
-                  "quiver",
-                  "ef_search",
-                  ef,
+                  kind.system(),
+                  kind.parameter(),
+                  value,
                   data.recall(found),
                   data.queries().length / seconds,
                   data.queries().length,
