@@ -97,6 +97,9 @@ public final class Engine implements AutoCloseable {
   private ExecutorService indexer;
   private final AtomicBoolean indexBuildQueued = new AtomicBoolean();
   private final AtomicBoolean indexBuilding = new AtomicBoolean();
+  private final Object indexerInterrupt = new Object();
+  // The indexer thread while it writes a segment (interruptible), else null.
+  private Thread indexerWriting;
   // Segment ids whose graph cannot be built (a zero vector under a cosine index).
   private final Set<Long> unindexable = ConcurrentHashMap.newKeySet();
   // Segments no table holds, by the time they were retired.
@@ -453,6 +456,7 @@ public final class Engine implements AutoCloseable {
               });
       long logged = logBytesSinceCheckpoint.get();
       List<Segment> written = new ArrayList<>();
+      boolean[] catalogTried = new boolean[1];
       List<SegmentMeta> upserts = new ArrayList<>();
       Map<Long, Map<Long, Long>> deletes = new TreeMap<>();
       try {
@@ -490,13 +494,18 @@ public final class Engine implements AutoCloseable {
         for (Segment segment : drops) {
           upserts.add(meta(segment, segment.deletedAt(cut), SegmentState.DROPPED));
         }
+        catalogTried[0] = true;
         catalog.applyCheckpoint(tableDefs, indexList, upserts, deletes, cut);
       } catch (RuntimeException | Error e) {
         // The rows stay frozen in memory and the log keeps them: the next checkpoint retries.
         for (Segment segment : written) {
           if (segment != null) {
             closeQuietly(segment);
-            segmentFiles.delete(segment.id());
+            // A failed catalog transaction may still have reached the disk, naming these
+            // folders: leave them; the next open removes those the catalog does not list.
+            if (!catalogTried[0]) {
+              segmentFiles.delete(segment.id());
+            }
           }
         }
         timeline.underCommitLock(() -> pendingDrops.addAll(drops));
@@ -571,9 +580,30 @@ public final class Engine implements AutoCloseable {
   private void rebuild(Table table, Segment old) {
     List<IndexDef> tableIndexes = indexesOf(table.name());
     List<Table.RowData> rows = old.allRows();
-    Segment rewritten =
-        segmentFiles.write(
-            catalog.nextSegmentId(), table.def(), rows, tableIndexes, true, old.createdAtMillis());
+    long id = catalog.nextSegmentId();
+    Segment rewritten;
+    // Closing may interrupt the graph build, never a catalog change: an interrupted force would
+    // leave the catalog refusing every later change.
+    synchronized (indexerInterrupt) {
+      if (closing) {
+        return;
+      }
+      indexerWriting = Thread.currentThread();
+    }
+    try {
+      rewritten =
+          segmentFiles.write(id, table.def(), rows, tableIndexes, true, old.createdAtMillis());
+    } finally {
+      synchronized (indexerInterrupt) {
+        indexerWriting = null;
+        Thread.interrupted();
+      }
+    }
+    if (closing) {
+      closeQuietly(rewritten);
+      segmentFiles.delete(rewritten.id());
+      return;
+    }
     if (SegmentFiles.needsIndex(rewritten, table.def(), tableIndexes)) {
       // A zero vector under a cosine index (Lucene refuses it), or two indexes of different
       // metrics on one column: the segment cannot hold them all, and is searched exactly there.
@@ -606,8 +636,8 @@ public final class Engine implements AutoCloseable {
             deletes.isEmpty() ? Map.of() : Map.of(rewritten.id(), deletes),
             CatalogStore.KEEP_CHECKPOINT);
       } catch (RuntimeException e) {
+        // The transaction may have reached the disk anyway: keep the folder (see checkpoint).
         closeQuietly(rewritten);
-        segmentFiles.delete(rewritten.id());
         throw e;
       }
       boolean[] replaced = new boolean[1];
@@ -803,8 +833,13 @@ public final class Engine implements AutoCloseable {
   public void close() {
     closing = true;
     if (indexer != null) {
-      // A graph being built is abandoned: its folder is a leftover the next open removes.
-      indexer.shutdownNow();
+      indexer.shutdown();
+      synchronized (indexerInterrupt) {
+        // A graph being built is abandoned: its folder is a leftover the next open removes.
+        if (indexerWriting != null) {
+          indexerWriting.interrupt();
+        }
+      }
       try {
         indexer.awaitTermination(1, TimeUnit.MINUTES);
       } catch (InterruptedException e) {

@@ -431,11 +431,17 @@ public final class SegmentReader implements Closeable {
     if (collector.earlyTerminated() || top.length < k) {
       return exactSearch(vectorField, query, k, candidates);
     }
-    // Re-rank every candidate by its exact distance, from the float vectors (kept beside a
-    // quantized graph's codes too), and keep the best k in the metric's own units.
-    int[] docs = new int[top.length];
-    for (int i = 0; i < top.length; i++) {
-      docs[i] = top[i].doc;
+    // A float graph's scores are exact: its best k by score are the answer. A quantized graph's
+    // candidates are re-ranked by exact distance from the float vectors kept beside the codes.
+    ScoreDoc[] ranked = top;
+    if (quantization[field] == WriteOptions.Quantization.NONE && top.length > k) {
+      ranked = top.clone();
+      Arrays.sort(ranked, (a, b) -> Float.compare(b.score, a.score));
+      ranked = Arrays.copyOf(ranked, k);
+    }
+    int[] docs = new int[ranked.length];
+    for (int i = 0; i < ranked.length; i++) {
+      docs[i] = ranked[i].doc;
     }
     Arrays.sort(docs);
     List<VectorHit> hits = new ArrayList<>(docs.length);

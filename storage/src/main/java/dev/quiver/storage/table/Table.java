@@ -402,7 +402,9 @@ public final class Table {
     TableState current = state;
     List<List<SearchHit>> parts =
         new ArrayList<>(
-            current.segments().parallelStream()
+            (current.segments().size() > 1
+                    ? current.segments().parallelStream()
+                    : current.segments().stream())
                 .map(segment -> segment.search(request, t))
                 .toList());
     List<MemRows> memory = new ArrayList<>(current.sealing());
