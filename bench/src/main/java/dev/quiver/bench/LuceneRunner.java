@@ -65,6 +65,10 @@ final class LuceneRunner {
       try (DirectoryReader reader = DirectoryReader.open(directory)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setQueryCache(null);
+        // Warmed up like Quiver's runner, so that both start from compiled code.
+        for (int round = 0; round < 3; round++) {
+          search(searcher, data, k, efs[0], Math.min(500, data.queries().length));
+        }
         for (int ef : efs) {
           search(searcher, data, k, ef, Math.min(100, data.queries().length));
           long t = System.nanoTime();
