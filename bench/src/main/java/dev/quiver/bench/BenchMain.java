@@ -192,7 +192,13 @@ public final class BenchMain {
         quick
             ? "A `--quick` run on tiny synthetic data: it shows the harness works, not speed.\n\n"
             : "Produced by `./quiver bench suite`. Top-10, one query at a time on one thread;"
-                + " HNSW m = 16, ef_construction = 100 everywhere.\n\n");
+                + " HNSW m = 16, ef_construction = 100 everywhere.\n\n"
+                + "Caveats: a shared 2-core VM, one run per point (repeats differ by up to 30%)."
+                + " Quiver is measured through JDBC after a warm-up; raw Lucene in the same JVM"
+                + " with the same warm-up; hnswlib and FAISS in Python (Debian's packages), whose"
+                + " per-query call overhead is included. The data sets are a 60,000-image"
+                + " Fashion-MNIST sample and 100,000 synthetic 128-d vectors, not yet the 1M set"
+                + " or the WordNet embeddings the harness is meant to add.\n\n");
     Map<String, Map<String, List<double[]>>> byDataset = new TreeMap<>();
     for (String line : lines) {
       if (line.contains("\"error\"") || line.contains("\"workload\": \"insert\"")) {
