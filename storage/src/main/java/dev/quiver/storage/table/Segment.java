@@ -35,6 +35,8 @@ public final class Segment {
   private final String indexName;
   // Allocated at the first delete: most segments of an append-mostly table never need it.
   private volatile AtomicLongArray deleteTs;
+  // The earliest delete timestamp of any document: a search at an earlier time needs no mask.
+  private volatile long earliestDeleteTs = Long.MAX_VALUE;
 
   /**
    * A segment as written or reopened; {@code indexName} is the vector index built into it, or null.
@@ -101,6 +103,9 @@ public final class Segment {
     }
     if (timestamp < deletes.get(doc)) {
       deletes.set(doc, timestamp);
+    }
+    if (timestamp < earliestDeleteTs) {
+      earliestDeleteTs = timestamp;
     }
   }
 
@@ -203,7 +208,7 @@ public final class Segment {
     Predicate filter = request.filter();
     int[] filterColumns = filter.columns();
     int width = reader.schema().size();
-    boolean allVisible = reader.info().maxInsertTs() <= timestamp && deletedAt(timestamp) == 0;
+    boolean allVisible = reader.info().maxInsertTs() <= timestamp && earliestDeleteTs > timestamp;
     IntPredicate accept =
         allVisible && filter == Predicate.ALWAYS
             ? null
