@@ -35,7 +35,10 @@ class VectorIndexLifecycleTest {
     float[][] b = new float[rows][];
     try (Connection c = DriverManager.getConnection("jdbc:quiver:file:" + folder.resolve("db"));
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a VECTOR(8), b VECTOR(4))");
+      // Segments of 1,000 rows cannot merge: the index is built into each of the three.
+      s.execute(
+          "CREATE TABLE t (id INTEGER PRIMARY KEY, a VECTOR(8), b VECTOR(4))"
+              + " WITH (segment_max_rows = 1000)");
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO t VALUES (?, ?, ?)")) {
         for (int i = 0; i < rows; i++) {
           a[i] = vector(random, 8);

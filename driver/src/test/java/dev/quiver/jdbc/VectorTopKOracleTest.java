@@ -72,7 +72,11 @@ class VectorTopKOracleTest {
         s.execute(
             "CREATE TABLE "
                 + table
-                + " (id BIGINT PRIMARY KEY, category VARCHAR, n INTEGER, v VECTOR(16) NOT NULL)");
+                + " (id BIGINT PRIMARY KEY, category VARCHAR, n INTEGER, v VECTOR(16) NOT NULL)"
+                // Chunks of CHUNK rows cannot merge: every search spans three segments.
+                + " WITH (segment_max_rows = "
+                + CHUNK
+                + ")");
         if (!table.equals("t_plain")) {
           String metric = table.substring(2);
           s.execute(
@@ -157,8 +161,30 @@ class VectorTopKOracleTest {
         more.add(randomRow(id++));
       }
       insertEverywhere(more);
+      awaitIndexesBuilt(s);
     }
     System.out.println("VectorTopKOracleTest: " + live.size() + " live rows");
+  }
+
+  /** Waits until the index builder has given every sealed segment its graph. */
+  private static void awaitIndexesBuilt(Statement s) throws SQLException {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (true) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*) FROM sys.indexes WHERE state <> 'BUILT'")) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          return;
+        }
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "indexes not built within 120 s");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   @AfterAll

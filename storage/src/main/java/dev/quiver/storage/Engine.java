@@ -64,6 +64,12 @@ public final class Engine implements AutoCloseable {
    * Log growth after which a checkpoint runs in the background: 64 MiB, or the system property
    * {@code quiver.checkpoint.log.bytes}.
    */
+  /** How long a table's writes must pause before its unindexed segments are merged and indexed. */
+  static final long INDEX_SETTLE_MILLIS = 1000;
+
+  /** The longest a bulk load defers indexing the segments that log checkpoints sealed. */
+  static final long INDEX_MAX_DEFER_MILLIS = 30_000;
+
   static final long CHECKPOINT_LOG_BYTES = Long.getLong("quiver.checkpoint.log.bytes", 64L << 20);
 
   /** The least time a sealed segment keeps the rows deleted before its cut: one minute. */
@@ -102,6 +108,10 @@ public final class Engine implements AutoCloseable {
   private Thread indexerWriting;
   // Segment ids whose graph cannot be built (a zero vector under a cosine index).
   private final Set<Long> unindexable = ConcurrentHashMap.newKeySet();
+  // Segment ids indexed one at a time: a merge with them failed to hold every index.
+  private final Set<Long> unmergeable = ConcurrentHashMap.newKeySet();
+  // Whether the indexer left segments unindexed while their table was being loaded.
+  private volatile boolean indexDeferred;
   // Segments no table holds, by the time they were retired.
   private final Map<Segment, Long> retired = new LinkedHashMap<>();
   private volatile long checkpointTimestamp;
@@ -257,6 +267,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void sealIdleTables() {
+    if (indexDeferred) {
+      buildIndexesInBackground();
+    }
     long now = System.currentTimeMillis();
     for (Table table : tables.values()) {
       long idleMillis = table.def().longOption("segment_idle_seal_s", 600) * 1000;
@@ -547,39 +560,100 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Writes a segment of every table again with the graphs of its HNSW indexes, one at a time, until
-   * none lacks one: segments sealed by checkpoints (which write no graphs) and those sealed before
-   * an index was created. Each rewrite replaces its segment in one catalog transaction and one swap
-   * under the commit lock; queries go on reading either.
+   * Writes the segments of every table again with their vector indexes, until none lacks one:
+   * segments sealed by checkpoints (which write no graphs) and those sealed before an index was
+   * created. Segments waiting for their index are merged into one while they fit in {@code
+   * segment_max_rows} and {@code segment_max_bytes}, so that a bulk load sealed in pieces by log
+   * checkpoints ends as few large segments: a query searches one graph per segment, and one graph
+   * of n rows is searched faster than several that add up to n. Each rewrite replaces its segments
+   * in one catalog transaction and one swap under the commit lock; queries go on reading either.
    */
   private void buildIndexes() {
     while (!closing) {
+      long now = System.currentTimeMillis();
+      boolean deferred = false;
       Table table = null;
-      Segment old = null;
+      List<Segment> group = List.of();
       for (Table t : tables.values()) {
-        List<IndexDef> tableIndexes = indexesOf(t.name());
-        for (Segment segment : t.segments()) {
-          if (!unindexable.contains(segment.id())
-              && SegmentFiles.needsIndex(segment, t.def(), tableIndexes)) {
-            table = t;
-            old = segment;
-            break;
-          }
+        List<Segment> candidates = indexGroup(t, indexesOf(t.name()));
+        if (candidates.isEmpty()) {
+          continue;
         }
-        if (old != null) {
-          break;
+        if (stillLoading(t, candidates, now)) {
+          deferred = true;
+          continue;
         }
+        table = t;
+        group = candidates;
+        break;
       }
-      if (old == null) {
+      indexDeferred = deferred;
+      if (table == null) {
         return;
       }
-      rebuild(table, old);
+      rebuild(table, group);
     }
   }
 
-  private void rebuild(Table table, Segment old) {
+  /**
+   * The table's oldest segment that lacks an index, with the later ones lacking one that fit beside
+   * it in one segment of at most {@code segment_max_rows} rows and {@code segment_max_bytes} bytes;
+   * empty when every segment has its indexes.
+   */
+  private List<Segment> indexGroup(Table table, List<IndexDef> tableIndexes) {
+    List<Segment> group = new ArrayList<>();
+    long rows = 0;
+    long bytes = 0;
+    for (Segment segment : table.segments()) {
+      if (unindexable.contains(segment.id())
+          || !SegmentFiles.needsIndex(segment, table.def(), tableIndexes)) {
+        continue;
+      }
+      long segmentBytes = segment.reader().info().sizeBytes();
+      if (group.isEmpty()) {
+        group.add(segment);
+        if (unmergeable.contains(segment.id())) {
+          break;
+        }
+      } else if (!unmergeable.contains(segment.id())
+          && rows + segment.rowCount() <= table.maxRows()
+          && bytes + segmentBytes <= table.maxBytes()) {
+        group.add(segment);
+      }
+      rows += segment.rowCount();
+      bytes += segmentBytes;
+    }
+    return group;
+  }
+
+  /**
+   * Whether a bulk load is still filling the table: it was written within the last {@link
+   * #INDEX_SETTLE_MILLIS}, and its growing rows could still join the segments waiting for an index.
+   * The graph is then built once, when the load pauses, instead of once per log checkpoint; at most
+   * {@link #INDEX_MAX_DEFER_MILLIS} after the oldest of them was sealed, so that a steady trickle
+   * of writes does not keep them unindexed. They are searched exactly meanwhile.
+   */
+  private static boolean stillLoading(Table table, List<Segment> group, long nowMillis) {
+    if (nowMillis - table.lastWriteMillis() >= INDEX_SETTLE_MILLIS) {
+      return false;
+    }
+    long rows = table.growingRowCount();
+    long oldestSeal = Long.MAX_VALUE;
+    for (Segment segment : group) {
+      rows += segment.rowCount();
+      oldestSeal = Math.min(oldestSeal, segment.sealedAtMillis());
+    }
+    return rows < table.maxRows() && nowMillis - oldestSeal < INDEX_MAX_DEFER_MILLIS;
+  }
+
+  private void rebuild(Table table, List<Segment> group) {
     List<IndexDef> tableIndexes = indexesOf(table.name());
-    List<Table.RowData> rows = old.allRows();
+    List<Table.RowData> rows = new ArrayList<>();
+    long createdAt = Long.MAX_VALUE;
+    for (Segment segment : group) {
+      rows.addAll(segment.allRows());
+      createdAt = Math.min(createdAt, segment.createdAtMillis());
+    }
     long id = catalog.nextSegmentId();
     Segment rewritten;
     // Closing may interrupt the graph build, never a catalog change: an interrupted force would
@@ -591,8 +665,7 @@ public final class Engine implements AutoCloseable {
       indexerWriting = Thread.currentThread();
     }
     try {
-      rewritten =
-          segmentFiles.write(id, table.def(), rows, tableIndexes, true, old.createdAtMillis());
+      rewritten = segmentFiles.write(id, table.def(), rows, tableIndexes, true, createdAt);
     } finally {
       synchronized (indexerInterrupt) {
         indexerWriting = null;
@@ -605,34 +678,45 @@ public final class Engine implements AutoCloseable {
       return;
     }
     if (SegmentFiles.needsIndex(rewritten, table.def(), tableIndexes)) {
+      closeQuietly(rewritten);
+      segmentFiles.delete(rewritten.id());
+      if (group.size() > 1) {
+        // One of them cannot hold its indexes: index each alone, so that the others get theirs.
+        group.forEach(segment -> unmergeable.add(segment.id()));
+        return;
+      }
       // A zero vector under a cosine index (Lucene refuses it), or two indexes of different
       // metrics on one column: the segment cannot hold them all, and is searched exactly there.
       LOG.warning(
           "segment "
-              + old.id()
+              + group.get(0).id()
               + " of table "
               + table.name()
               + " cannot hold every vector index of its table (a zero vector under a cosine"
               + " index, or indexes of different metrics on one column); it is searched exactly"
               + " where it lacks one");
-      unindexable.add(old.id());
-      closeQuietly(rewritten);
-      segmentFiles.delete(rewritten.id());
+      unindexable.add(group.get(0).id());
       return;
     }
     synchronized (checkpointMonitor) {
-      if (closed || !table.segments().contains(old)) {
+      if (closed || !table.segments().containsAll(group)) {
         closeQuietly(rewritten);
         segmentFiles.delete(rewritten.id());
         return;
       }
       long persisted = checkpointTimestamp;
-      Map<Long, Long> deletes = old.deletesBetween(0, persisted);
+      Map<Long, Long> deletes = new TreeMap<>();
+      List<SegmentMeta> changes = new ArrayList<>();
+      for (Segment old : group) {
+        deletes.putAll(old.deletesBetween(0, persisted));
+      }
+      changes.add(meta(rewritten, deletes.size(), SegmentState.INDEXED));
+      for (Segment old : group) {
+        changes.add(meta(old, old.deletedAt(persisted), SegmentState.DROPPED));
+      }
       try {
         catalog.applySegmentChanges(
-            List.of(
-                meta(rewritten, deletes.size(), SegmentState.INDEXED),
-                meta(old, old.deletedAt(persisted), SegmentState.DROPPED)),
+            changes,
             deletes.isEmpty() ? Map.of() : Map.of(rewritten.id(), deletes),
             CatalogStore.KEEP_CHECKPOINT);
       } catch (RuntimeException e) {
@@ -643,14 +727,26 @@ public final class Engine implements AutoCloseable {
       boolean[] replaced = new boolean[1];
       timeline.underCommitLock(
           () -> {
-            replaced[0] = table.replaceSegment(old, rewritten);
+            replaced[0] = table.replaceSegments(group, rewritten);
             if (!replaced[0]) {
               // The table was dropped since the check: the next checkpoint drops the rewrite too.
               pendingDrops.add(rewritten);
             }
           });
       if (replaced[0]) {
-        retire(List.of(old));
+        retire(group);
+        if (group.size() > 1) {
+          LOG.info(
+              () ->
+                  "merged segments "
+                      + group.stream().map(Segment::id).toList()
+                      + " of table "
+                      + table.name()
+                      + " ("
+                      + rewritten.rowCount()
+                      + " rows) into indexed segment "
+                      + rewritten.id());
+        }
       }
     }
   }

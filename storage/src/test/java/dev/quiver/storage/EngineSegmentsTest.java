@@ -682,7 +682,8 @@ class EngineSegmentsTest {
                 ColumnDef.of("cat", ColumnType.INTEGER, true),
                 ColumnDef.vector("v", dim, true)),
             0,
-            Options.table(Map.of()));
+            // Segments of 150 rows cannot merge under 200, so the searches span three of them.
+            Options.table(Map.of("segment_max_rows", "200")));
     Map<Long, Object[]> model = new TreeMap<>();
     try (Engine engine = Engine.open(dir)) {
       engine.createTable(def, false);

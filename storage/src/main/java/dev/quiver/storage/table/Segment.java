@@ -130,15 +130,26 @@ public final class Segment {
   }
 
   /**
-   * Copies every delete timestamp of another segment with the same documents (a rewrite of it);
-   * under the commit lock.
+   * Copies every delete timestamp of the segments this one rewrites: their documents, one segment
+   * after the other, are this one's. Under the commit lock.
    */
-  public void copyDeletesFrom(Segment original) {
-    for (int doc = 0; doc < rowCount(); doc++) {
-      long ts = original.deleteTs(doc);
-      if (ts != Long.MAX_VALUE) {
-        delete(doc, ts);
+  public void copyDeletesFrom(List<Segment> originals) {
+    int offset = 0;
+    for (Segment original : originals) {
+      AtomicLongArray deletes = original.deleteTs;
+      if (deletes != null) {
+        for (int doc = 0; doc < deletes.length(); doc++) {
+          long ts = deletes.get(doc);
+          if (ts != Long.MAX_VALUE) {
+            if (rowId(offset + doc) != original.rowId(doc)) {
+              throw new IllegalStateException(
+                  "segment " + id + " does not hold the rows of segment " + original.id());
+            }
+            delete(offset + doc, ts);
+          }
+        }
       }
+      offset += original.rowCount();
     }
   }
 

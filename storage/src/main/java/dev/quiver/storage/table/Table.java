@@ -42,6 +42,7 @@ public final class Table {
   private volatile Runnable onGrowingFull = () -> {};
   private final long maxRows;
   private final long maxBytes;
+  private volatile long lastWriteMillis;
 
   /** A table of an in-memory database: nothing is logged. */
   public Table(TableDef def, Timeline timeline) {
@@ -54,6 +55,7 @@ public final class Table {
     this.timeline = timeline;
     this.log = log;
     this.maxRows = def.longOption("segment_max_rows", 100_000);
+    this.lastWriteMillis = System.currentTimeMillis();
     this.maxBytes = def.longOption("segment_max_bytes", 512L << 20);
   }
 
@@ -221,7 +223,9 @@ public final class Table {
       StoredRow row = new StoredRow(nextRowId++, ts, values);
       growing.append(row, def);
     }
-    growing.lastWriteMillis = System.currentTimeMillis();
+    long now = System.currentTimeMillis();
+    growing.lastWriteMillis = now;
+    lastWriteMillis = now;
   }
 
   /**
@@ -480,21 +484,42 @@ public final class Table {
   }
 
   /**
-   * Replaces a segment with a rewrite of it (same documents, now with a vector index), carrying
-   * over its deletes; under the commit lock. Returns false, changing nothing, if the segment is no
+   * Replaces segments with one rewrite of them (their documents in the same order, one segment
+   * after the other, now with vector indexes), carrying over their deletes; under the commit lock.
+   * The rewrite takes the place of the first. Returns false, changing nothing, if a segment is no
    * longer the table's (the table was dropped).
    */
-  public boolean replaceSegment(Segment old, Segment rewritten) {
+  public boolean replaceSegments(List<Segment> olds, Segment rewritten) {
     TableState current = state;
-    int position = current.segments().indexOf(old);
-    if (dropped || position < 0) {
+    if (dropped || !current.segments().containsAll(olds)) {
       return false;
     }
-    rewritten.copyDeletesFrom(old);
+    rewritten.copyDeletesFrom(olds);
     List<Segment> segments = new ArrayList<>(current.segments());
-    segments.set(position, rewritten);
+    segments.set(segments.indexOf(olds.get(0)), rewritten);
+    segments.removeAll(olds.subList(1, olds.size()));
     state = new TableState(List.copyOf(segments), current.sealing(), current.growing());
     return true;
+  }
+
+  /** The most rows a segment of this table holds ({@code segment_max_rows}). */
+  public long maxRows() {
+    return maxRows;
+  }
+
+  /** The most bytes a segment of this table holds ({@code segment_max_bytes}). */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** When the table was last written (any insert, upsert or delete), or opened. */
+  public long lastWriteMillis() {
+    return lastWriteMillis;
+  }
+
+  /** The number of growing rows (written since the last seal). */
+  public int growingRowCount() {
+    return state.growing().rows.size();
   }
 
   /** The table's sealed segments, oldest first. */
