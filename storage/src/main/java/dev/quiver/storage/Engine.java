@@ -610,18 +610,16 @@ public final class Engine implements AutoCloseable {
         continue;
       }
       long segmentBytes = segment.reader().info().sizeBytes();
-      if (group.isEmpty()) {
+      boolean first = group.isEmpty();
+      if (first
+          || (!unmergeable.contains(group.get(0).id())
+              && !unmergeable.contains(segment.id())
+              && rows + segment.rowCount() <= table.maxRows()
+              && bytes + segmentBytes <= table.maxBytes())) {
         group.add(segment);
-        if (unmergeable.contains(segment.id())) {
-          break;
-        }
-      } else if (!unmergeable.contains(segment.id())
-          && rows + segment.rowCount() <= table.maxRows()
-          && bytes + segmentBytes <= table.maxBytes()) {
-        group.add(segment);
+        rows += segment.rowCount();
+        bytes += segmentBytes;
       }
-      rows += segment.rowCount();
-      bytes += segmentBytes;
     }
     return group;
   }
