@@ -11,6 +11,8 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The proxy behind each JDBC object Quiver hands out (connection, statements, result sets,
@@ -22,20 +24,36 @@ import java.util.Map;
  * sessions); the hundreds of plain JDBC methods pass through without a line of delegation code.
  */
 final class JdbcProxy implements InvocationHandler {
-  private static final ClassValue<Map<Signature, Method>> OVERRIDES =
+  private static final ClassValue<Overrides> OVERRIDES =
       new ClassValue<>() {
         @Override
-        protected Map<Signature, Method> computeValue(Class<?> type) {
-          Map<Signature, Method> methods = new HashMap<>();
-          for (Method m : type.getMethods()) {
-            if (m.getDeclaringClass() != Object.class) {
-              m.setAccessible(true);
-              methods.put(new Signature(m), m);
-            }
-          }
-          return methods;
+        protected Overrides computeValue(Class<?> type) {
+          return new Overrides(type);
         }
       };
+
+  /** The methods an overrides class declares, found by the interface method they stand for. */
+  private static final class Overrides {
+    private final Map<Signature, Method> bySignature = new HashMap<>();
+    // Every JDBC call looks up its method: cache the answer per Method (cheap to hash), instead
+    // of building a signature, which copies the parameter types, on each call.
+    private final Map<Method, Optional<Method>> byMethod = new ConcurrentHashMap<>();
+
+    Overrides(Class<?> type) {
+      for (Method m : type.getMethods()) {
+        if (m.getDeclaringClass() != Object.class) {
+          m.setAccessible(true);
+          bySignature.put(new Signature(m), m);
+        }
+      }
+    }
+
+    Method find(Method method) {
+      return byMethod
+          .computeIfAbsent(method, m -> Optional.ofNullable(bySignature.get(new Signature(m))))
+          .orElse(null);
+    }
+  }
 
   private final Object delegate;
   private final Object overrides;
@@ -73,7 +91,7 @@ final class JdbcProxy implements InvocationHandler {
         return true;
       }
     }
-    Method override = OVERRIDES.get(overrides.getClass()).get(new Signature(method));
+    Method override = OVERRIDES.get(overrides.getClass()).find(method);
     Object result;
     try {
       result = override != null ? override.invoke(overrides, args) : method.invoke(delegate, args);

@@ -253,8 +253,14 @@ public final class Segment {
                 }
                 return reader.exactSearchAccepting(field, query, request.k(), accept);
               });
-      for (VectorHit hit : hits) {
-        top.offer(hitAt(hit.doc(), request));
+      // The hits' distances are exact, in the column's metric (the inner product negated): no
+      // need to read the vectors again. Rows are read in document order, which lets the column
+      // readers move forward instead of starting over for each hit.
+      List<VectorHit> byDoc = new ArrayList<>(hits);
+      byDoc.sort(Comparator.comparingInt(VectorHit::doc));
+      boolean negate = request.metric().higherIsCloser();
+      for (VectorHit hit : byDoc) {
+        top.offer(new SearchHit(row(hit.doc()), negate ? -hit.distance() : hit.distance()));
       }
       return top.result();
     }
