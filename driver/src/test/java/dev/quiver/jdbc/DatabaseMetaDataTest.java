@@ -21,9 +21,14 @@ class DatabaseMetaDataTest {
   private Connection connection;
   private DatabaseMetaData meta;
 
+  /** The connection each test uses; {@code Remote...Test} runs the same tests through a server. */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:quiver:mem:");
+  }
+
   @BeforeEach
   void open() throws SQLException {
-    connection = DriverManager.getConnection("jdbc:quiver:mem:");
+    connection = connect();
     connection
         .createStatement()
         .execute(

@@ -1,0 +1,204 @@
+package dev.quiver.cli;
+
+import dev.quiver.server.QuiverServer;
+import dev.quiver.server.ServerOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark behind {@code quiver bench remote}: the same top-10 PreparedStatement embedded and
+ * through {@code quiver serve} (started in this JVM on 127.0.0.1, protobuf over HTTP, no TLS), one
+ * client at a time for latency, then 1, 4 and 16 concurrent remote clients for throughput.
+ *
+ * <p>Options: {@code --rows N} (default 20000), {@code --dim D} (default 128), {@code --seconds S}
+ * per measurement (default 10), {@code --clients 1,4,16}, {@code --dir PATH} (default a temporary
+ * folder, deleted after). Server and clients share this machine's cores, as they would on one host;
+ * the numbers are for that setup.
+ */
+final class RemoteBenchmark {
+  private static final String TOP_10 = "SELECT id, v <-> ? AS d FROM t ORDER BY d LIMIT 10";
+  private static final int QUERY_POOL = 1000;
+
+  private RemoteBenchmark() {}
+
+  static int run(List<String> args, PrintStream out) throws SQLException, IOException {
+    int rows = 20_000;
+    int dim = 128;
+    int seconds = 10;
+    int[] clients = {1, 4, 16};
+    Path dir = null;
+    for (int i = 0; i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "--rows" -> rows = Integer.parseInt(args.get(++i));
+        case "--dim" -> dim = Integer.parseInt(args.get(++i));
+        case "--seconds" -> seconds = Integer.parseInt(args.get(++i));
+        case "--clients" ->
+            clients = Arrays.stream(args.get(++i).split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--dir" -> dir = Path.of(args.get(++i));
+        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+      }
+    }
+    boolean temporary = dir == null;
+    Path root = temporary ? Files.createTempDirectory("quiver-bench-remote") : dir;
+    String embeddedUrl = "jdbc:quiver:file:" + root.resolve("db");
+    Random random = new Random(42);
+    float[][] queries = new float[QUERY_POOL][];
+    for (int q = 0; q < queries.length; q++) {
+      queries[q] = vector(random, dim);
+    }
+    try (Connection embedded = DriverManager.getConnection(embeddedUrl + ";sync=none")) {
+      load(embedded, rows, dim, random, out);
+      try (QuiverServer server =
+          QuiverServer.start(ServerOptions.defaults(embeddedUrl).withPort(0))) {
+        out.printf(
+            "server %s, %d rows of VECTOR(%d), HNSW (m=16, ef_construction=100, ef_search=100),"
+                + " %d s per measurement%n",
+            server.url(), rows, dim, seconds);
+        double embeddedUs = latency(embedded, queries, seconds);
+        double remoteUs;
+        try (Connection remote = DriverManager.getConnection(server.jdbcUrl())) {
+          remoteUs = latency(remote, queries, seconds);
+        }
+        out.printf(
+            "top-10 latency, one client: embedded %.0f us, remote %.0f us, ratio %.1f%n",
+            embeddedUs, remoteUs, remoteUs / embeddedUs);
+        for (int n : clients) {
+          out.printf(
+              "remote QPS with %2d clients: %.0f%n",
+              n, throughput(server.jdbcUrl(), queries, n, seconds));
+        }
+      }
+    } finally {
+      if (temporary) {
+        try (Stream<Path> paths = Files.walk(root)) {
+          for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static void load(Connection c, int rows, int dim, Random random, PrintStream out)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VECTOR(" + dim + ") NOT NULL)");
+      s.execute("CREATE INDEX t_v ON t USING HNSW (v) WITH (metric = 'l2')");
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
+        for (int i = 0; i < rows; i++) {
+          insert.setLong(1, i);
+          insert.setObject(2, vector(random, dim));
+          insert.addBatch();
+          if (i % 1000 == 999 || i == rows - 1) {
+            insert.executeBatch();
+          }
+        }
+      }
+      s.execute("FLUSH TABLE t");
+      while (true) {
+        try (ResultSet rs =
+            s.executeQuery("SELECT COUNT(*) FROM sys.indexes WHERE state <> 'BUILT'")) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            break;
+          }
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while the index was built", "57014", e);
+        }
+      }
+      out.printf("loaded and indexed %d rows%n", rows);
+    }
+  }
+
+  /** Mean microseconds per query of one client, after a warm-up of the same length. */
+  private static double latency(Connection c, float[][] queries, int seconds) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(TOP_10)) {
+      run(q, queries, seconds * 1_000_000_000L);
+      long start = System.nanoTime();
+      long count = run(q, queries, seconds * 1_000_000_000L);
+      return (System.nanoTime() - start) / 1e3 / count;
+    }
+  }
+
+  private static double throughput(String url, float[][] queries, int clients, int seconds)
+      throws SQLException {
+    AtomicLong total = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    List<SQLException> failures = new ArrayList<>();
+    long durationNanos = seconds * 1_000_000_000L;
+    long start = System.nanoTime();
+    for (int t = 0; t < clients; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try (Connection c = DriverManager.getConnection(url);
+                    PreparedStatement q = c.prepareStatement(TOP_10)) {
+                  run(q, queries, Math.min(durationNanos, 1_000_000_000L));
+                  total.addAndGet(run(q, queries, durationNanos));
+                } catch (SQLException e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return total.get() / elapsed;
+  }
+
+  /** Runs top-10 queries for the given time; returns how many ran. */
+  private static long run(PreparedStatement q, float[][] queries, long nanos) throws SQLException {
+    long end = System.nanoTime() + nanos;
+    long count = 0;
+    while (System.nanoTime() < end) {
+      q.setObject(1, queries[(int) (count % queries.length)]);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          rs.getLong(1);
+        }
+      }
+      count++;
+    }
+    return count;
+  }
+
+  private static float[] vector(Random random, int dim) {
+    float[] v = new float[dim];
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+}
