@@ -266,11 +266,12 @@ public final class MetaDataOverrides {
         "SELECT "
             + columns.formatted("FALSE", "table_name || '_pkey'")
             + " FROM sys.columns WHERE is_primary_key AND table_schema = 'public'"
-            + " AND table_name LIKE ? AND 'public' LIKE ?";
+            + " AND table_name LIKE ? AND CAST('public' AS VARCHAR) LIKE CAST(? AS VARCHAR)";
     String vectorIndexes =
         "SELECT "
             + columns.formatted("TRUE", "index_name")
-            + " FROM sys.indexes WHERE table_name LIKE ? AND 'public' LIKE ?";
+            + " FROM sys.indexes WHERE table_name LIKE ?"
+            + " AND CAST('public' AS VARCHAR) LIKE CAST(? AS VARCHAR)";
     String order = " ORDER BY \"NON_UNIQUE\", \"TYPE\", \"INDEX_NAME\", \"ORDINAL_POSITION\"";
     String tableName = table == null ? "%" : table;
     String schemaName = schema == null ? "%" : schema;
@@ -358,14 +359,18 @@ public final class MetaDataOverrides {
             + " AS SMALLINT) AS \"FUNCTION_TYPE\", CAST(name AS VARCHAR) AS \"SPECIFIC_NAME\""
             + " FROM (VALUES "
             + values
-            + ") AS f(name, remarks) WHERE 'public' LIKE ? AND UPPER(name) LIKE UPPER(?)"
+            + ") AS f(name, remarks) WHERE CAST('public' AS VARCHAR) LIKE CAST(? AS VARCHAR)"
+            + " AND UPPER(name) LIKE UPPER(CAST(? AS VARCHAR))"
             + " ORDER BY \"FUNCTION_CAT\", \"FUNCTION_SCHEM\", \"FUNCTION_NAME\"",
         pattern(schemaPattern),
         pattern(functionNamePattern));
   }
 
+  /** A VARCHAR literal (a bare one would be a CHAR, padded to the longest of a VALUES column). */
   private static String literal(String text) {
-    return text == null ? "CAST(NULL AS VARCHAR)" : "'" + text.replace("'", "''") + "'";
+    return text == null
+        ? "CAST(NULL AS VARCHAR)"
+        : "CAST('" + text.replace("'", "''") + "' AS VARCHAR)";
   }
 
   /** One row of getTypeInfo. */

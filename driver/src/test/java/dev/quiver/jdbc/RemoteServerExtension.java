@@ -24,18 +24,26 @@ final class RemoteServerExtension implements BeforeEachCallback, AfterEachCallba
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   private QuiverServer server;
+  private String databaseUrl;
 
   @Override
   public void beforeEach(ExtensionContext context) throws SQLException {
-    server =
-        QuiverServer.start(
-            ServerOptions.defaults("jdbc:quiver:mem:remote-test-" + DATABASES.incrementAndGet())
-                .withPort(0));
+    databaseUrl = "jdbc:quiver:mem:remote-test-" + DATABASES.incrementAndGet();
+    server = QuiverServer.start(ServerOptions.defaults(databaseUrl).withPort(0));
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
     server.close();
+  }
+
+  QuiverServer server() {
+    return server;
+  }
+
+  /** A new embedded connection to the database the server serves, in this JVM. */
+  Connection connectEmbedded() throws SQLException {
+    return DriverManager.getConnection(databaseUrl);
   }
 
   /** A new remote connection to this test's server. */
