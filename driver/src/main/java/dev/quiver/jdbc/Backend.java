@@ -31,6 +31,15 @@ abstract sealed class Backend permits Backend.Embedded, Backend.Remote {
   /** The SQLException a caller sees for a failure. */
   abstract SQLException translate(Throwable failure);
 
+  /**
+   * Whether a failure to close an object means that it is already gone: closing a remote
+   * connection, statement or result set after the server stopped or dropped the connection
+   * succeeds, as it does with other network drivers, since there is nothing left to close.
+   */
+  boolean goneWithTheServer(SQLException failure) {
+    return false;
+  }
+
   /** A vector parameter checked and copied, as the {@code List<Float>} Calcite's code takes. */
   static Object checkedVector(int index, Object value) throws SQLException {
     return QuiverSqlSession.vectorParameter(
@@ -118,6 +127,14 @@ abstract sealed class Backend permits Backend.Embedded, Backend.Remote {
     @Override
     SQLException translate(Throwable failure) {
       return RemoteErrors.translate(failure, serverUrl);
+    }
+
+    @Override
+    boolean goneWithTheServer(SQLException failure) {
+      // Class 08: connection exceptions (unreachable, closed by the server, expired); 57P01: the
+      // server is shutting down and closes everything itself.
+      String state = failure.getSQLState();
+      return state != null && (state.startsWith("08") || state.equals("57P01"));
     }
   }
 }

@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,7 +82,11 @@ final class JdbcProxy implements InvocationHandler {
     try {
       result = override != null ? override.invoke(overrides, args) : method.invoke(delegate, args);
     } catch (InvocationTargetException e) {
-      throw backend.translate(e.getCause());
+      SQLException failure = backend.translate(e.getCause());
+      if (method.getName().equals("close") && backend.goneWithTheServer(failure)) {
+        return null;
+      }
+      throw failure;
     }
     // Result sets handed out by Calcite or Avatica (metadata queries, getResultSet) must convert
     // vectors too.

@@ -3,6 +3,8 @@ package dev.quiver.jdbc;
 import dev.quiver.sql.QuiverSqlSession;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.List;
@@ -67,6 +69,17 @@ public final class RemoteErrors {
                 + t.getMessage()
                 + "); is quiver serve running there, and is the address right?",
             "08001",
+            failure);
+      }
+      if (t instanceof SocketException || t instanceof SocketTimeoutException) {
+        return new SQLException(
+            "the connection to the Quiver server at "
+                + serverUrl
+                + " broke ("
+                + t.getMessage()
+                + "); the server may have stopped or the network failed, so a statement sent"
+                + " may or may not have run: check before repeating a write",
+            "08006",
             failure);
       }
       if (t instanceof SSLException) {

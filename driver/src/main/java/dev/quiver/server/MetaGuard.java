@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,8 @@ import org.apache.calcite.avatica.remote.ProtobufMeta;
  *   <li>a statement runs only if the user's {@link Role} allows its {@link StatementAccess} (42501
  *       otherwise);
  *   <li>no more than {@code --max-connections} connections are open (53300);
+ *   <li>a connection or statement without a request for longer than the idle timeout is closed,
+ *       never one with a request running;
  *   <li>an error leaves with its SQLState and message ({@link RemoteErrors}): Avatica would send a
  *       wrapped exception's class chain with the state 00000.
  * </ul>
@@ -44,17 +47,58 @@ final class MetaGuard implements InvocationHandler {
   private final QuiverMeta meta;
   private final Map<String, UserAccount> users;
   private final int maxConnections;
-  private final ConcurrentMap<String, String> connectionUsers = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Integer, String> statementConnections = new ConcurrentHashMap<>();
+  private final long idleNanos;
+  private final ConcurrentMap<String, Use> connections = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Integer, Use> statements = new ConcurrentHashMap<>();
+
+  /**
+   * The use of one connection or statement: whose it is, whether a request is running on it, and
+   * when the last one ended.
+   */
+  private static final class Use {
+    /** The user who opened a connection; the connection id of a statement. */
+    final String owner;
+
+    private int running;
+    private long lastUsed = System.nanoTime();
+    private boolean closed;
+
+    Use(String owner) {
+      this.owner = owner;
+    }
+
+    /** Marks a request as running; false if the sweeper has already closed it. */
+    synchronized boolean begin() {
+      if (closed) {
+        return false;
+      }
+      running++;
+      return true;
+    }
+
+    synchronized void end() {
+      running--;
+      lastUsed = System.nanoTime();
+    }
+
+    /** Marks it closed if no request has run on it for {@code idleNanos}. */
+    synchronized boolean closeIfIdle(long now, long idleNanos) {
+      if (running == 0 && now - lastUsed > idleNanos) {
+        closed = true;
+      }
+      return closed;
+    }
+  }
 
   /**
    * @param users the users by name, or null when the server has no authentication (every client is
    *     then an administrator)
    */
-  MetaGuard(QuiverMeta meta, Map<String, UserAccount> users, int maxConnections) {
+  MetaGuard(QuiverMeta meta, Map<String, UserAccount> users, int maxConnections, Duration idle) {
     this.meta = meta;
     this.users = users;
     this.maxConnections = maxConnections;
+    this.idleNanos = idle.toNanos();
   }
 
   /** The guarded Meta that Avatica's service calls. */
@@ -64,14 +108,50 @@ final class MetaGuard implements InvocationHandler {
             MetaGuard.class.getClassLoader(), new Class<?>[] {ProtobufMeta.class}, this);
   }
 
-  /**
-   * Closes connections idle for longer than the idle timeout and forgets the owners of closed
-   * connections and statements. Called periodically.
-   */
-  void sweep() {
-    meta.expireIdle();
-    connectionUsers.keySet().removeIf(id -> !meta.isOpen(id));
-    statementConnections.keySet().removeIf(id -> !meta.hasStatement(id));
+  /** Closes the connections and statements idle for longer than the idle timeout. */
+  void closeIdle() {
+    long now = System.nanoTime();
+    statements.forEach(
+        (id, use) -> {
+          if (use.closeIfIdle(now, idleNanos)) {
+            closeStatement(new Meta.StatementHandle(use.owner, id, null));
+          }
+        });
+    connections.forEach(
+        (id, use) -> {
+          if (use.closeIfIdle(now, idleNanos)) {
+            closeConnection(id);
+          }
+        });
+  }
+
+  private void closeStatement(Meta.StatementHandle h) {
+    statements.remove(h.id);
+    try {
+      meta.closeStatement(h);
+    } catch (RuntimeException e) {
+      // Already closed with its connection; nothing left to release.
+    }
+  }
+
+  private void closeConnection(String connectionId) {
+    forget(connectionId);
+    try {
+      meta.closeConnection(new Meta.ConnectionHandle(connectionId));
+    } catch (RuntimeException e) {
+      // Its embedded connection failed to close; it is forgotten either way.
+    }
+  }
+
+  /** Forgets a closed connection and closes its statements. */
+  private void forget(String connectionId) {
+    connections.remove(connectionId);
+    statements.forEach(
+        (id, use) -> {
+          if (use.owner.equals(connectionId)) {
+            closeStatement(new Meta.StatementHandle(connectionId, id, null));
+          }
+        });
   }
 
   @Override
@@ -83,80 +163,95 @@ final class MetaGuard implements InvocationHandler {
     String owner = user == null ? ANONYMOUS : user;
     String name = method.getName();
     Object first = args == null || args.length == 0 ? null : args[0];
+    Use connection = null;
+    Use statement = null;
     try {
       if (first instanceof Meta.ConnectionHandle ch) {
         if (name.equals("openConnection")) {
           openConnection(ch, owner, method, args);
           return null;
         }
-        checkConnection(ch.id, owner);
+        connection = begin(ch.id, owner);
         if (name.equals("prepare")) {
           authorize(user, (String) args[1]);
         }
       } else if (first instanceof Meta.StatementHandle h) {
-        checkConnection(h.connectionId, owner);
-        checkStatement(h);
+        connection = begin(h.connectionId, owner);
+        statement = beginStatement(h);
         authorizeStatementCall(user, name, args);
       }
       Object result = method.invoke(meta, args);
       remember(result);
       if (name.equals("closeConnection")) {
-        connectionUsers.remove(((Meta.ConnectionHandle) first).id);
+        forget(((Meta.ConnectionHandle) first).id);
       } else if (name.equals("closeStatement")) {
-        statementConnections.remove(((Meta.StatementHandle) first).id);
+        statements.remove(((Meta.StatementHandle) first).id);
       }
       return result;
     } catch (InvocationTargetException e) {
       throw translate(e.getCause());
     } catch (SQLException e) {
       throw translate(e);
+    } finally {
+      if (statement != null) {
+        statement.end();
+      }
+      if (connection != null) {
+        connection.end();
+      }
     }
   }
 
   private void openConnection(Meta.ConnectionHandle ch, String owner, Method method, Object[] args)
       throws Throwable {
     // One at a time, so that two clients cannot both take the last free connection.
-    synchronized (this) {
-      long open = meta.openConnections();
-      if (open >= maxConnections) {
+    synchronized (connections) {
+      if (connections.size() >= maxConnections) {
         throw new SQLException(
             "the server has "
-                + open
+                + connections.size()
                 + " open connections, its limit (quiver serve --max-connections "
                 + maxConnections
                 + "); close connections you no longer use, or raise the limit",
             ServerErrors.TOO_MANY_CONNECTIONS);
       }
       method.invoke(meta, args);
-      connectionUsers.put(ch.id, owner);
+      connections.put(ch.id, new Use(owner));
     }
   }
 
-  private void checkConnection(String connectionId, String owner) throws SQLException {
-    String connectionOwner = connectionUsers.get(connectionId);
-    if (connectionOwner == null || !meta.touch(connectionId)) {
-      // Closed, expired or never opened: Avatica says so in its own terms, which its client
-      // understands.
+  /** The connection a request names, marked as in use; checked to belong to the user. */
+  private Use begin(String connectionId, String owner) throws SQLException {
+    Use use = connections.get(connectionId);
+    if (use == null || !use.owner.equals(owner) || !use.begin()) {
+      if (use != null && !use.owner.equals(owner)) {
+        throw new SQLException(
+            "connection " + connectionId + " belongs to another user",
+            ServerErrors.INSUFFICIENT_PRIVILEGE);
+      }
+      // Closed, expired or never opened: said in Avatica's own terms, which its client knows.
       throw new NoSuchConnectionException(
           "connection "
               + connectionId
               + " is not open on this server: it was closed, or idle for longer than the"
               + " server's idle timeout (quiver serve --idle-timeout-s); open a new connection");
     }
-    if (!connectionOwner.equals(owner)) {
-      throw new SQLException(
-          "connection " + connectionId + " belongs to another user",
-          ServerErrors.INSUFFICIENT_PRIVILEGE);
-    }
+    return use;
   }
 
-  private void checkStatement(Meta.StatementHandle h) throws SQLException {
-    String connectionId = statementConnections.get(h.id);
-    if (connectionId != null && !connectionId.equals(h.connectionId)) {
+  /** The statement a request names, marked as in use, or null if the server does not know it. */
+  private Use beginStatement(Meta.StatementHandle h) throws SQLException {
+    Use use = statements.get(h.id);
+    if (use == null) {
+      // Closed or never created: Avatica answers that itself (its client then re-prepares).
+      return null;
+    }
+    if (!use.owner.equals(h.connectionId)) {
       throw new SQLException(
           "statement " + h.id + " belongs to another connection",
           ServerErrors.INSUFFICIENT_PRIVILEGE);
     }
+    return use.begin() ? use : null;
   }
 
   /** Checks the SQL that a call on a statement is about to run. */
@@ -208,12 +303,12 @@ final class MetaGuard implements InvocationHandler {
     }
   }
 
-  /** Notes which connection a statement that a call created belongs to. */
+  /** Notes the statements a call created and the connection each belongs to. */
   private void remember(Object result) {
     if (result instanceof Meta.StatementHandle h) {
-      statementConnections.put(h.id, h.connectionId);
+      statements.put(h.id, new Use(h.connectionId));
     } else if (result instanceof Meta.MetaResultSet rs) {
-      statementConnections.put(rs.statementId, rs.connectionId);
+      statements.put(rs.statementId, new Use(rs.connectionId));
     }
   }
 

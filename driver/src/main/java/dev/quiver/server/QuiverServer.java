@@ -105,8 +105,8 @@ public final class QuiverServer implements AutoCloseable {
     Connection anchor = DriverManager.getConnection(options.databaseUrl());
     QuiverMeta meta = null;
     try {
-      meta = new QuiverMeta(options.databaseUrl(), options.idleTimeout());
-      MetaGuard guard = new MetaGuard(meta, users, options.maxConnections());
+      meta = new QuiverMeta(options.databaseUrl());
+      MetaGuard guard = new MetaGuard(meta, users, options.maxConnections(), options.idleTimeout());
       RequestGate gate =
           new RequestGate(new LocalService(guard.proxy()), options.maxRequestBytes());
       QuiverHttpServer http =
@@ -133,7 +133,7 @@ public final class QuiverServer implements AutoCloseable {
                 return t;
               });
       long period = Math.clamp(options.idleTimeout().toMillis() / 4, 1_000, 30_000);
-      sweeper.scheduleWithFixedDelay(guard::sweep, period, period, TimeUnit.MILLISECONDS);
+      sweeper.scheduleWithFixedDelay(guard::closeIdle, period, period, TimeUnit.MILLISECONDS);
       return new QuiverServer(options, log, anchor, meta, gate, http, sweeper);
     } catch (SQLException | RuntimeException e) {
       if (meta != null) {
