@@ -63,9 +63,18 @@ public final class Main {
   private static final Logger LUCENE_VECTORIZATION =
       Logger.getLogger("org.apache.lucene.internal.vectorization");
 
+  /**
+   * Jetty and Avatica log every start and stop at INFO, and Avatica's client logs a failed
+   * connection before the driver reports it in words; the command line says what matters itself.
+   */
+  private static final List<Logger> SERVER_LOGGERS =
+      List.of(
+          Logger.getLogger("org.eclipse.jetty"), Logger.getLogger("org.apache.calcite.avatica"));
+
   /** Runs one command and exits with its status: 0 success, 1 failure, 2 bad usage. */
   public static void main(String[] args) {
     LUCENE_VECTORIZATION.setLevel(Level.WARNING);
+    SERVER_LOGGERS.forEach(logger -> logger.setLevel(Level.OFF));
     System.exit(run(args, System.out, System.err));
   }
 

@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -140,25 +142,32 @@ final class RemoteBenchmark {
     }
   }
 
+  /**
+   * Queries per second of {@code clients} concurrent remote clients, each on its own connection:
+   * every client connects, prepares and warms up for a second, then all run together for the
+   * measured time.
+   */
   private static double throughput(String url, float[][] queries, int clients, int seconds)
       throws SQLException {
     AtomicLong total = new AtomicLong();
+    CyclicBarrier ready = new CyclicBarrier(clients);
     List<Thread> threads = new ArrayList<>();
-    List<SQLException> failures = new ArrayList<>();
+    List<Exception> failures = new ArrayList<>();
     long durationNanos = seconds * 1_000_000_000L;
-    long start = System.nanoTime();
     for (int t = 0; t < clients; t++) {
       Thread thread =
           new Thread(
               () -> {
                 try (Connection c = DriverManager.getConnection(url);
                     PreparedStatement q = c.prepareStatement(TOP_10)) {
-                  run(q, queries, Math.min(durationNanos, 1_000_000_000L));
+                  run(q, queries, 1_000_000_000L);
+                  ready.await();
                   total.addAndGet(run(q, queries, durationNanos));
-                } catch (SQLException e) {
+                } catch (SQLException | InterruptedException | BrokenBarrierException e) {
                   synchronized (failures) {
                     failures.add(e);
                   }
+                  ready.reset();
                 }
               });
       threads.add(thread);
@@ -172,10 +181,10 @@ final class RemoteBenchmark {
       }
     }
     if (!failures.isEmpty()) {
-      throw failures.get(0);
+      throw new SQLException(
+          "a benchmark client failed: " + failures.get(0), "XX000", failures.get(0));
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    return total.get() / elapsed;
+    return total.get() / (double) seconds;
   }
 
   /** Runs top-10 queries for the given time; returns how many ran. */

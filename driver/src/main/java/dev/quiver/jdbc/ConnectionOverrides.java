@@ -83,7 +83,8 @@ public final class ConnectionOverrides {
   }
 
   public DatabaseMetaData getMetaData() throws SQLException {
-    return MetaDataOverrides.wrap(calcite.getMetaData(), self, url, backend);
+    return MetaDataOverrides.wrap(
+        calcite.getMetaData(), self, url, properties.getOrDefault("user", ""), backend);
   }
 
   public void setAutoCommit(boolean autoCommit) throws SQLException {

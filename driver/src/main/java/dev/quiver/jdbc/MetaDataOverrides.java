@@ -38,23 +38,25 @@ public final class MetaDataOverrides {
   private final DatabaseMetaData delegate;
   private final Connection connection;
   private final String url;
+  private final String user;
   private final Backend backend;
   private Properties serverProperties;
 
   private MetaDataOverrides(
-      DatabaseMetaData delegate, Connection connection, String url, Backend backend) {
+      DatabaseMetaData delegate, Connection connection, String url, String user, Backend backend) {
     this.delegate = delegate;
     this.connection = connection;
     this.url = url;
+    this.user = user;
     this.backend = backend;
   }
 
   static DatabaseMetaData wrap(
-      DatabaseMetaData delegate, Connection connection, String url, Backend backend) {
+      DatabaseMetaData delegate, Connection connection, String url, String user, Backend backend) {
     return JdbcProxy.create(
         DatabaseMetaData.class,
         delegate,
-        new MetaDataOverrides(delegate, connection, url, backend),
+        new MetaDataOverrides(delegate, connection, url, user, backend),
         backend);
   }
 
@@ -75,6 +77,19 @@ public final class MetaDataOverrides {
 
   public String getURL() {
     return url;
+  }
+
+  /** The user given when connecting (a server's user; empty embedded or without one). */
+  public String getUserName() {
+    return user;
+  }
+
+  /**
+   * Not read-only: whether a statement may change data depends on the server user's role, which the
+   * server checks per statement.
+   */
+  public boolean isReadOnly() {
+    return false;
   }
 
   public String getDatabaseProductName() {

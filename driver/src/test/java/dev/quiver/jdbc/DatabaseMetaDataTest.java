@@ -224,6 +224,7 @@ class DatabaseMetaDataTest {
     assertEquals("Quiver", meta.getDatabaseProductName());
     assertTrue(meta.getDriverVersion().matches("\\d+\\.\\d+.*"), meta.getDriverVersion());
     assertTrue(meta.storesLowerCaseIdentifiers());
+    assertFalse(meta.isReadOnly(), "what a user may change is the server's decision");
     assertEquals(connection, meta.getConnection());
   }
 }

@@ -67,6 +67,7 @@ class AuthenticationTest {
           DriverManager.getConnection(
               server.jdbcUrl(), credentials("alice", TestCredentials.password("alice")))) {
         assertEquals(0, one(c));
+        assertEquals("alice", c.getMetaData().getUserName());
       }
       try (Connection c =
           DriverManager.getConnection(

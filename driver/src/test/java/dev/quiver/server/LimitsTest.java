@@ -142,7 +142,7 @@ class LimitsTest {
         Connection c = DriverManager.getConnection(server.jdbcUrl());
         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM sys.tables")) {
       // Only statement requests for two sweeps and more: each counts as use of the connection.
-      long end = System.nanoTime() + Duration.ofMillis(2_500).toNanos();
+      long end = System.nanoTime() + Duration.ofMillis(2_200).toNanos();
       List<Long> counts = new ArrayList<>();
       while (System.nanoTime() < end) {
         try (ResultSet rs = ps.executeQuery()) {
