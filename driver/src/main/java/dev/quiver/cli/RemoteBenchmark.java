@@ -4,6 +4,7 @@ import dev.quiver.server.QuiverServer;
 import dev.quiver.server.ServerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +36,7 @@ import java.util.stream.Stream;
 final class RemoteBenchmark {
   private static final String TOP_10 = "SELECT id, v <-> ? AS d FROM t ORDER BY d LIMIT 10";
   private static final int QUERY_POOL = 1000;
+  private static final int ROUNDS = 5;
 
   private RemoteBenchmark() {}
 
@@ -69,21 +71,29 @@ final class RemoteBenchmark {
           QuiverServer.start(ServerOptions.defaults(embeddedUrl).withPort(0))) {
         out.printf(
             "server %s, %d rows of VECTOR(%d), HNSW (m=16, ef_construction=100, ef_search=100),"
-                + " %d s per measurement%n",
-            server.url(), rows, dim, seconds);
-        double embeddedUs = latency(embedded, queries, seconds);
-        double remoteUs;
+                + " %d s per measurement, %d cores, load average %.1f%n",
+            server.url(),
+            rows,
+            dim,
+            seconds,
+            Runtime.getRuntime().availableProcessors(),
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        double[] micros;
         try (Connection remote = DriverManager.getConnection(server.jdbcUrl())) {
-          remoteUs = latency(remote, queries, seconds);
+          micros = latencies(embedded, remote, queries, seconds);
         }
         out.printf(
-            "top-10 latency, one client: embedded %.0f us, remote %.0f us, ratio %.1f%n",
-            embeddedUs, remoteUs, remoteUs / embeddedUs);
+            "top-10 latency, one client (median of %d alternating rounds): embedded %.0f us,"
+                + " remote %.0f us, ratio %.1f%n",
+            ROUNDS, micros[0], micros[1], micros[1] / micros[0]);
         for (int n : clients) {
           out.printf(
               "remote QPS with %2d clients: %.0f%n",
               n, throughput(server.jdbcUrl(), queries, n, seconds));
         }
+        out.printf(
+            "load average at the end %.1f%n",
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
     } finally {
       if (temporary) {
@@ -132,14 +142,37 @@ final class RemoteBenchmark {
     }
   }
 
-  /** Mean microseconds per query of one client, after a warm-up of the same length. */
-  private static double latency(Connection c, float[][] queries, int seconds) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(TOP_10)) {
-      run(q, queries, seconds * 1_000_000_000L);
-      long start = System.nanoTime();
-      long count = run(q, queries, seconds * 1_000_000_000L);
-      return (System.nanoTime() - start) / 1e3 / count;
+  /**
+   * Mean microseconds per query of one client, embedded and remote: both warm up for the given
+   * time, then take turns in short rounds, so that a change in the machine's load (it is shared
+   * with the server's threads, and possibly other work) falls on both alike; the median round of
+   * each is reported.
+   */
+  private static double[] latencies(
+      Connection embedded, Connection remote, float[][] queries, int seconds) throws SQLException {
+    try (PreparedStatement e = embedded.prepareStatement(TOP_10);
+        PreparedStatement r = remote.prepareStatement(TOP_10)) {
+      long warmUp = seconds * 1_000_000_000L;
+      run(e, queries, warmUp);
+      run(r, queries, warmUp);
+      long round = seconds * 1_000_000_000L / ROUNDS;
+      double[] embeddedRounds = new double[ROUNDS];
+      double[] remoteRounds = new double[ROUNDS];
+      for (int i = 0; i < ROUNDS; i++) {
+        embeddedRounds[i] = meanMicros(e, queries, round);
+        remoteRounds[i] = meanMicros(r, queries, round);
+      }
+      Arrays.sort(embeddedRounds);
+      Arrays.sort(remoteRounds);
+      return new double[] {embeddedRounds[ROUNDS / 2], remoteRounds[ROUNDS / 2]};
     }
+  }
+
+  private static double meanMicros(PreparedStatement q, float[][] queries, long nanos)
+      throws SQLException {
+    long start = System.nanoTime();
+    long count = run(q, queries, nanos);
+    return (System.nanoTime() - start) / 1e3 / count;
   }
 
   /**

@@ -178,6 +178,14 @@ final class MetaGuard implements InvocationHandler {
       } else if (first instanceof Meta.StatementHandle h) {
         connection = begin(h.connectionId, owner);
         statement = beginStatement(h);
+        if (statement == null) {
+          // Closed or never created (or closed by the sweeper): Avatica's client re-prepares on
+          // NoSuchStatementException; a close has nothing left to do.
+          if (List.of(method.getExceptionTypes()).contains(NoSuchStatementException.class)) {
+            throw new NoSuchStatementException(h);
+          }
+          return null;
+        }
         authorizeStatementCall(user, name, args);
       }
       Object result = method.invoke(meta, args);
@@ -239,11 +247,10 @@ final class MetaGuard implements InvocationHandler {
     return use;
   }
 
-  /** The statement a request names, marked as in use, or null if the server does not know it. */
+  /** The statement a request names, marked as in use, or null if it is not open. */
   private Use beginStatement(Meta.StatementHandle h) throws SQLException {
     Use use = statements.get(h.id);
     if (use == null) {
-      // Closed or never created: Avatica answers that itself (its client then re-prepares).
       return null;
     }
     if (!use.owner.equals(h.connectionId)) {

@@ -40,7 +40,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * database and releases it.
  */
 public final class QuiverServer implements AutoCloseable {
-  private static final long FLUSH_POLL_MS = 20;
+  private static final long DRAIN_POLL_MS = 20;
 
   private final ServerOptions options;
   private final PrintStream log;
@@ -123,6 +123,13 @@ public final class QuiverServer implements AutoCloseable {
       try {
         http.start();
       } catch (RuntimeException e) {
+        try {
+          http.stop();
+        } catch (RuntimeException stopFailure) {
+          // Jetty may have started its threads before the port failed; stopping them is all that
+          // is wanted, and the start's failure is the one to report.
+          e.addSuppressed(stopFailure);
+        }
         throw startFailure(options, e);
       }
       ScheduledExecutorService sweeper =
@@ -222,7 +229,7 @@ public final class QuiverServer implements AutoCloseable {
     }
     while (gate.running() > 0 && System.nanoTime() < deadline) {
       try {
-        Thread.sleep(FLUSH_POLL_MS);
+        Thread.sleep(DRAIN_POLL_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
