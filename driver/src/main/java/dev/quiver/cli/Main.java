@@ -1,5 +1,6 @@
 package dev.quiver.cli;
 
+import dev.quiver.server.UsersCommand;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,10 +44,14 @@ public final class Main {
                                        prepare and execute time of a top-10 statement
         bench suite [--quick] [--out DIR] [--rows N] [--queries Q]
                                        Quiver against raw Lucene, FAISS and hnswlib, with plots
-        version                        print the version
+        bench remote [--rows N] [--dim D] [--seconds S] [--clients 1,4,16]
+                                       top-10 latency embedded and through quiver serve, and
+                                       remote QPS with 1, 4 and 16 clients
+      %s%s  version                        print the version
         help                           print this message
       """
-          .formatted(DEFAULT_SHELL_URL, DemoCommand.DEFAULT_URL);
+          .formatted(
+              DEFAULT_SHELL_URL, DemoCommand.DEFAULT_URL, ServeCommand.USAGE, UsersCommand.USAGE);
 
   private Main() {}
 
@@ -58,9 +63,18 @@ public final class Main {
   private static final Logger LUCENE_VECTORIZATION =
       Logger.getLogger("org.apache.lucene.internal.vectorization");
 
+  /**
+   * Jetty and Avatica log every start and stop at INFO, and Avatica's client logs a failed
+   * connection before the driver reports it in words; the command line says what matters itself.
+   */
+  private static final List<Logger> SERVER_LOGGERS =
+      List.of(
+          Logger.getLogger("org.eclipse.jetty"), Logger.getLogger("org.apache.calcite.avatica"));
+
   /** Runs one command and exits with its status: 0 success, 1 failure, 2 bad usage. */
   public static void main(String[] args) {
     LUCENE_VECTORIZATION.setLevel(Level.WARNING);
+    SERVER_LOGGERS.forEach(logger -> logger.setLevel(Level.OFF));
     System.exit(run(args, System.out, System.err));
   }
 
@@ -72,6 +86,8 @@ public final class Main {
         case "shell" -> shell(rest);
         case "demo" -> demo(rest, out, err);
         case "bench" -> bench(rest, out, err);
+        case "serve" -> ServeCommand.run(rest, out, err);
+        case "users" -> UsersCommand.run(rest, System.in, interactiveConsole(), out, err);
         case "version", "--version" -> version(out);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
@@ -101,8 +117,9 @@ public final class Main {
       case "insert" -> InsertBenchmark.run(options, out);
       case "recovery" -> RecoveryBenchmark.run(options, out);
       case "query" -> QueryBenchmark.run(options, out);
+      case "remote" -> RemoteBenchmark.run(options, out);
       default -> {
-        err.println("quiver bench: name a benchmark: insert, recovery or query");
+        err.println("quiver bench: name a benchmark: insert, recovery, query or remote");
         yield 2;
       }
     };
@@ -144,6 +161,10 @@ public final class Main {
     System.setProperty(SqlLineOpts.PROPERTY_NAME_EXIT, "true");
     SqlLine.Status status = SqlLine.start(sqllineArgs.toArray(String[]::new), null, interactive);
     return status == SqlLine.Status.OK ? 0 : 1;
+  }
+
+  private static Console interactiveConsole() {
+    return isTerminal() ? System.console() : null;
   }
 
   private static boolean isTerminal() {

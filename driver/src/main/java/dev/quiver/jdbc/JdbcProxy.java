@@ -1,6 +1,5 @@
 package dev.quiver.jdbc;
 
-import dev.quiver.sql.QuiverSqlSession;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -17,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The proxy behind each JDBC object Quiver hands out (connection, statements, result sets,
  * metadata): a method that the object's <em>overrides</em> declare with the same signature runs
- * there, any other runs on the Calcite object it wraps, and every exception leaves as an {@link
- * SQLException} with a SQLState.
+ * there, any other runs on the Calcite or Avatica object it wraps, and every exception leaves as an
+ * {@link java.sql.SQLException} with a SQLState.
  *
  * <p>Overrides hold what Quiver changes (vectors as {@code float[]}, metadata from {@code sys.*},
  * sessions); the hundreds of plain JDBC methods pass through without a line of delegation code.
@@ -57,19 +56,24 @@ final class JdbcProxy implements InvocationHandler {
 
   private final Object delegate;
   private final Object overrides;
+  private final Backend backend;
 
-  private JdbcProxy(Object delegate, Object overrides) {
+  private JdbcProxy(Object delegate, Object overrides, Backend backend) {
     this.delegate = delegate;
     this.overrides = overrides;
+    this.backend = backend;
   }
 
-  /** A proxy implementing {@code type} over a Calcite object, with Quiver's overrides. */
-  static <T> T create(Class<T> type, T delegate, Object overrides) {
+  /**
+   * A proxy implementing {@code type} over a Calcite (embedded) or Avatica (remote) object, with
+   * Quiver's overrides.
+   */
+  static <T> T create(Class<T> type, T delegate, Object overrides, Backend backend) {
     return type.cast(
         Proxy.newProxyInstance(
             JdbcProxy.class.getClassLoader(),
             new Class<?>[] {type},
-            new JdbcProxy(delegate, overrides)));
+            new JdbcProxy(delegate, overrides, backend)));
   }
 
   @Override
@@ -96,21 +100,19 @@ final class JdbcProxy implements InvocationHandler {
     try {
       result = override != null ? override.invoke(overrides, args) : method.invoke(delegate, args);
     } catch (InvocationTargetException e) {
-      throw translate(e.getCause());
+      SQLException failure = backend.translate(e.getCause());
+      if (method.getName().equals("close") && backend.goneWithTheServer(failure)) {
+        return null;
+      }
+      throw failure;
     }
-    // Result sets handed out by Calcite (metadata queries, getResultSet) must convert vectors too.
+    // Result sets handed out by Calcite or Avatica (metadata queries, getResultSet) must convert
+    // vectors too.
     if (result instanceof ResultSet rs && !Proxy.isProxyClass(rs.getClass())) {
-      return ResultSetOverrides.wrap(rs, proxy instanceof Statement statement ? statement : null);
+      return ResultSetOverrides.wrap(
+          rs, proxy instanceof Statement statement ? statement : null, backend);
     }
     return result;
-  }
-
-  /** The exception a JDBC caller sees; one that already has a SQLState stays as it is. */
-  static SQLException translate(Throwable failure) {
-    if (failure instanceof SQLException e && e.getSQLState() != null) {
-      return e;
-    }
-    return QuiverSqlSession.translate(failure);
   }
 
   private record Signature(String name, Class<?>[] parameters) {

@@ -1,13 +1,11 @@
 package dev.quiver.jdbc;
 
-import dev.quiver.sql.QuiverSqlSession;
 import java.sql.Array;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.List;
 
 /**
  * What a Quiver {@link PreparedStatement} changes: batches and vector parameters. A batch of INSERT
@@ -19,27 +17,27 @@ import java.util.List;
  */
 public final class PreparedStatementOverrides extends StatementOverrides {
   private final PreparedStatement calcite;
-  private final QuiverSqlSession session;
+  private final Backend backend;
 
   private PreparedStatementOverrides(
-      PreparedStatement calcite, Connection connection, QuiverSqlSession session) {
+      PreparedStatement calcite, Connection connection, Backend backend) {
     super(connection);
     this.calcite = calcite;
-    this.session = session;
+    this.backend = backend;
   }
 
-  static PreparedStatement wrap(
-      PreparedStatement calcite, Connection connection, QuiverSqlSession session) {
+  static PreparedStatement wrap(PreparedStatement calcite, Connection connection, Backend backend) {
     return JdbcProxy.create(
         PreparedStatement.class,
         calcite,
-        new PreparedStatementOverrides(calcite, connection, session));
+        new PreparedStatementOverrides(calcite, connection, backend),
+        backend);
   }
 
   public void setObject(int index, Object value) throws SQLException {
     if (isVectorValue(value)
         || (value != null && isVectorParameter(index) && !(value instanceof Number))) {
-      calcite.setObject(index, vector(index, value));
+      backend.setVector(calcite, index, value);
     } else {
       calcite.setObject(index, value);
     }
@@ -47,7 +45,7 @@ public final class PreparedStatementOverrides extends StatementOverrides {
 
   public void setObject(int index, Object value, int targetSqlType) throws SQLException {
     if (value != null && (targetSqlType == Types.ARRAY || isVectorValue(value))) {
-      calcite.setObject(index, vector(index, value));
+      backend.setVector(calcite, index, value);
     } else {
       calcite.setObject(index, value, targetSqlType);
     }
@@ -56,7 +54,7 @@ public final class PreparedStatementOverrides extends StatementOverrides {
   public void setObject(int index, Object value, int targetSqlType, int scaleOrLength)
       throws SQLException {
     if (value != null && (targetSqlType == Types.ARRAY || isVectorValue(value))) {
-      calcite.setObject(index, vector(index, value));
+      backend.setVector(calcite, index, value);
     } else {
       calcite.setObject(index, value, targetSqlType, scaleOrLength);
     }
@@ -64,7 +62,7 @@ public final class PreparedStatementOverrides extends StatementOverrides {
 
   public void setString(int index, String value) throws SQLException {
     if (value != null && isVectorParameter(index)) {
-      calcite.setObject(index, vector(index, value));
+      backend.setVector(calcite, index, value);
     } else {
       calcite.setString(index, value);
     }
@@ -72,7 +70,7 @@ public final class PreparedStatementOverrides extends StatementOverrides {
 
   public void setArray(int index, Array value) throws SQLException {
     if (value != null && isVectorParameter(index)) {
-      calcite.setObject(index, vector(index, value));
+      backend.setVector(calcite, index, value);
     } else {
       calcite.setArray(index, value);
     }
@@ -86,11 +84,6 @@ public final class PreparedStatementOverrides extends StatementOverrides {
     return calcite.getParameterMetaData().getParameterType(index) == Types.ARRAY;
   }
 
-  private static Object vector(int index, Object value) throws SQLException {
-    return QuiverSqlSession.vectorParameter(
-        value instanceof List<?> list ? list.toArray() : value, "parameter " + index);
-  }
-
   /**
    * Runs the batch's entries and commits their rows together (one timestamp, one fsync). If an
    * entry or the commit fails, nothing of the batch is applied, and the exception is a {@link
@@ -98,7 +91,7 @@ public final class PreparedStatementOverrides extends StatementOverrides {
    */
   public int[] executeBatch() throws SQLException {
     try {
-      return session.inOneBatch(calcite::executeBatch);
+      return backend.inOneBatch(calcite::executeBatch);
     } catch (SQLException e) {
       throw failedBatch(e);
     }
@@ -107,14 +100,14 @@ public final class PreparedStatementOverrides extends StatementOverrides {
   /** As {@link #executeBatch()}, with long counts. */
   public long[] executeLargeBatch() throws SQLException {
     try {
-      return session.inOneBatch(calcite::executeLargeBatch);
+      return backend.inOneBatch(calcite::executeLargeBatch);
     } catch (SQLException e) {
       throw failedBatch(e);
     }
   }
 
-  private static BatchUpdateException failedBatch(SQLException e) {
-    SQLException cause = JdbcProxy.translate(e);
+  private BatchUpdateException failedBatch(SQLException e) {
+    SQLException cause = backend.translate(e);
     return new BatchUpdateException(
         "batch not applied: " + cause.getMessage(),
         cause.getSQLState(),

@@ -7,7 +7,6 @@ import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
@@ -15,7 +14,8 @@ import java.util.logging.Logger;
 /**
  * The JDBC driver for {@code jdbc:quiver:} URLs, registered with {@link DriverManager} through
  * {@code META-INF/services/java.sql.Driver}: {@code mem:} and {@code mem:NAME} open an in-memory
- * database, {@code file:PATH} the embedded database in folder PATH.
+ * database, {@code file:PATH} the embedded database in folder PATH, {@code remote:url=URL} a
+ * connection to a {@code quiver serve} server.
  */
 public final class QuiverDriver implements Driver {
   static {
@@ -32,17 +32,16 @@ public final class QuiverDriver implements Driver {
     if (parsed == null) {
       return null;
     }
-    QuiverSqlSession session =
+    Backend backend =
         switch (parsed.kind()) {
-          case MEMORY -> QuiverSqlSession.memory(parsed.location(), parsed.properties());
-          case FILE -> QuiverSqlSession.file(Path.of(parsed.location()), parsed.properties());
-          case REMOTE ->
-              throw new SQLFeatureNotSupportedException(
-                  "remote connections (jdbc:quiver:remote:) are not available in this build;"
-                      + " connect embedded with jdbc:quiver:file:PATH",
-                  "0A000");
+          case MEMORY ->
+              new Backend.Embedded(QuiverSqlSession.memory(parsed.location(), parsed.properties()));
+          case FILE ->
+              new Backend.Embedded(
+                  QuiverSqlSession.file(Path.of(parsed.location()), parsed.properties()));
+          case REMOTE -> RemoteConnector.connect(parsed.location(), parsed.properties());
         };
-    return ConnectionOverrides.wrap(session, url, parsed.properties());
+    return ConnectionOverrides.wrap(backend, url, parsed.properties());
   }
 
   @Override

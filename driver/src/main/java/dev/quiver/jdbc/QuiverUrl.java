@@ -30,9 +30,13 @@ record QuiverUrl(Kind kind, String location, Map<String, String> properties) {
           "consistency_level", "STRONG, BOUNDED, SESSION or EVENTUALLY",
           "bounded_staleness_ms", "a whole number of milliseconds, 0 or more",
           "sync", "commit or none",
-          "user", "a user name",
+          "user", "a user name (remote: the server's users file)",
           "password", "a password",
-          "url", "the server address of a remote: URL");
+          "url", "the server address of a remote: URL, http://HOST:PORT or https://HOST:PORT",
+          "authentication", "remote: basic (default) or digest, as the server's --auth",
+          "truststore", "remote over https: a keystore file holding the server's certificate",
+          "truststore_password", "remote over https: the truststore's password",
+          "hostname_verification", "remote over https: strict (default) or none");
 
   private static final Set<String> LEVELS = Set.of("strong", "bounded", "session", "eventually");
 
@@ -113,9 +117,16 @@ record QuiverUrl(Kind kind, String location, Map<String, String> properties) {
         throw invalid("bounded_staleness_ms", staleness);
       }
     }
-    String sync = properties.get("sync");
-    if (sync != null && !Set.of("commit", "none").contains(sync.toLowerCase(Locale.ROOT))) {
-      throw invalid("sync", sync);
+    checkChoice(properties, "sync", "commit", "none");
+    checkChoice(properties, "authentication", "basic", "digest");
+    checkChoice(properties, "hostname_verification", "strict", "none");
+  }
+
+  private static void checkChoice(Map<String, String> properties, String key, String... choices)
+      throws SQLException {
+    String value = properties.get(key);
+    if (value != null && !Set.of(choices).contains(value.toLowerCase(Locale.ROOT))) {
+      throw invalid(key, value);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.quiver.jdbc;
 
 import dev.quiver.sql.QuiverSqlSession;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -8,20 +9,24 @@ import java.sql.Statement;
 
 /**
  * What a Quiver {@link ResultSet} changes: a VECTOR column reads as {@code float[]} from {@code
- * getObject} and as pgvector's text {@code [1, 0.5]} from {@code getString}.
+ * getObject}, as pgvector's text {@code [1, 0.5]} from {@code getString} and as an Array of REAL
+ * from {@code getArray}.
  */
 public final class ResultSetOverrides {
   private final ResultSet calcite;
   private final Statement statement;
+  private final Backend backend;
   private boolean[] vectorColumns;
 
-  private ResultSetOverrides(ResultSet calcite, Statement statement) {
+  private ResultSetOverrides(ResultSet calcite, Statement statement, Backend backend) {
     this.calcite = calcite;
     this.statement = statement;
+    this.backend = backend;
   }
 
-  static ResultSet wrap(ResultSet calcite, Statement statement) {
-    return JdbcProxy.create(ResultSet.class, calcite, new ResultSetOverrides(calcite, statement));
+  static ResultSet wrap(ResultSet calcite, Statement statement, Backend backend) {
+    return JdbcProxy.create(
+        ResultSet.class, calcite, new ResultSetOverrides(calcite, statement, backend), backend);
   }
 
   public Statement getStatement() {
@@ -29,7 +34,7 @@ public final class ResultSetOverrides {
   }
 
   public ResultSetMetaData getMetaData() throws SQLException {
-    return MetaDataOverrides.wrapResultSetMetaData(calcite.getMetaData());
+    return MetaDataOverrides.wrapResultSetMetaData(calcite.getMetaData(), backend);
   }
 
   public Object getObject(int column) throws SQLException {
@@ -65,6 +70,19 @@ public final class ResultSetOverrides {
 
   public String getString(String label) throws SQLException {
     return getString(calcite.findColumn(label));
+  }
+
+  /** A VECTOR column's value as an Array of REAL; other columns as the delegate has them. */
+  public Array getArray(int column) throws SQLException {
+    if (isVector(column)) {
+      float[] v = (float[]) getObject(column);
+      return v == null ? null : new VectorArray(v);
+    }
+    return calcite.getArray(column);
+  }
+
+  public Array getArray(String label) throws SQLException {
+    return getArray(calcite.findColumn(label));
   }
 
   private boolean isVector(int column) throws SQLException {

@@ -15,8 +15,8 @@ public class StatementOverrides {
     this.connection = connection;
   }
 
-  static Statement wrap(Statement calcite, Connection connection) {
-    return JdbcProxy.create(Statement.class, calcite, new StatementOverrides(connection));
+  static Statement wrap(Statement calcite, Connection connection, Backend backend) {
+    return JdbcProxy.create(Statement.class, calcite, new StatementOverrides(connection), backend);
   }
 
   public Connection getConnection() {

@@ -35,7 +35,7 @@ class MainTest {
       out.reset();
       assertEquals(0, run(help));
       String stdout = out.toString(StandardCharsets.UTF_8);
-      for (String command : new String[] {"shell", "demo", "version", "help"}) {
+      for (String command : new String[] {"shell", "demo", "serve", "users", "version", "help"}) {
         assertTrue(stdout.contains("  " + command), help + " lacks " + command + ":\n" + stdout);
       }
     }
@@ -66,6 +66,39 @@ class MainTest {
     assertEquals(1, run("demo", "jdbc:nosuchdb:x"));
     assertTrue(
         err.toString(StandardCharsets.UTF_8).startsWith("quiver demo: "),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void serveWithoutDataIsAUsageError() {
+    assertEquals(2, run("serve", "--port", "9999"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("--data PATH is required"),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void serveOnAllInterfacesWithoutAuthenticationRefusesToStartAndSaysWhy() {
+    assertEquals(1, run("serve", "--data", "/nonexistent/never-created", "--bind", "0.0.0.0"));
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        stderr.startsWith(
+            "quiver serve: refusing to listen on 0.0.0.0 without authentication and TLS"),
+        stderr);
+    assertTrue(stderr.contains("(SQLState 28000)"), stderr);
+  }
+
+  @Test
+  void serveOptionsWithBadValuesAreUsageErrors() {
+    assertEquals(2, run("serve", "--data", "x", "--auth", "kerberos"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("use none, basic or digest"));
+    err.reset();
+    assertEquals(2, run("serve", "--data", "x", "--port", "http"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--port http is invalid"));
+    err.reset();
+    assertEquals(2, run("serve", "--data", "x", "--tls-keystore", "k.p12"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("QUIVER_TLS_KEYSTORE_PASSWORD"),
         err.toString(StandardCharsets.UTF_8));
   }
 }

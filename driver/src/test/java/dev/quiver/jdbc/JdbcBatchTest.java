@@ -20,6 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcBatchTest {
   @TempDir Path folder;
 
+  /** The connection each test uses; {@code RemoteJdbcBatchTest} runs them through a server. */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:quiver:mem:");
+  }
+
+  /** A connection to a database whose writes are durable (fsync before acknowledging). */
+  Connection connectDurable() throws SQLException {
+    return DriverManager.getConnection("jdbc:quiver:file:" + folder.resolve("db"));
+  }
+
   private static long count(Connection c, String table) throws SQLException {
     try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
       rs.next();
@@ -29,7 +39,7 @@ class JdbcBatchTest {
 
   @Test
   void preparedBatchCommitsEveryRowAndReportsOneCountPerEntry() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:quiver:file:" + folder.resolve("db"))) {
+    try (Connection c = connectDurable()) {
       c.createStatement().execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v VECTOR(2))");
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
         for (int i = 0; i < 1000; i++) {
@@ -49,7 +59,7 @@ class JdbcBatchTest {
 
   @Test
   void batchWithADuplicateKeyAppliesNothing() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:quiver:mem:")) {
+    try (Connection c = connect()) {
       c.createStatement().execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
       c.createStatement().execute("INSERT INTO t VALUES (500)");
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?)")) {
@@ -68,7 +78,7 @@ class JdbcBatchTest {
 
   @Test
   void updateInABatchSeesTheRowsInsertedBeforeIt() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:quiver:mem:");
+    try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)");
       s.addBatch("INSERT INTO t VALUES (1, 10)");
@@ -85,7 +95,7 @@ class JdbcBatchTest {
 
   @Test
   void aBatchCanBeRunAgainAfterAFailedOne() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:quiver:mem:");
+    try (Connection c = connect();
         PreparedStatement ps = prepare(c)) {
       ps.setInt(1, 1);
       ps.addBatch();

@@ -26,9 +26,14 @@ class SqlFeaturesTest {
   private Connection connection;
   private Statement statement;
 
+  /** The connection each test uses; {@code Remote...Test} runs the same tests through a server. */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:quiver:mem:");
+  }
+
   @BeforeEach
   void open() throws SQLException {
-    connection = DriverManager.getConnection("jdbc:quiver:mem:");
+    connection = connect();
     statement = connection.createStatement();
   }
 

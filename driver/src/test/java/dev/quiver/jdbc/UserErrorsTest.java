@@ -24,9 +24,14 @@ class UserErrorsTest {
   private Connection connection;
   private Statement statement;
 
+  /** The connection each test uses; {@code Remote...Test} runs the same tests through a server. */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:quiver:mem:");
+  }
+
   @BeforeEach
   void open() throws SQLException {
-    connection = DriverManager.getConnection("jdbc:quiver:mem:");
+    connection = connect();
     statement = connection.createStatement();
     statement.execute(
         "CREATE TABLE docs (id BIGINT PRIMARY KEY, title VARCHAR(10), n INTEGER,"

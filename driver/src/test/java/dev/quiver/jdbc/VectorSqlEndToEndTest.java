@@ -23,9 +23,14 @@ import org.junit.jupiter.api.Test;
 class VectorSqlEndToEndTest {
   private Connection connection;
 
+  /** The connection each test uses; {@code Remote...Test} runs the same tests through a server. */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:quiver:mem:");
+  }
+
   @BeforeEach
   void open() throws SQLException {
-    connection = DriverManager.getConnection("jdbc:quiver:mem:");
+    connection = connect();
     try (Statement s = connection.createStatement()) {
       s.execute(
           "CREATE TABLE docs (id BIGINT PRIMARY KEY, title VARCHAR, category VARCHAR,"
