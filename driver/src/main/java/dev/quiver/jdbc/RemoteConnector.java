@@ -50,8 +50,8 @@ final class RemoteConnector {
           "authentication",
           properties.getOrDefault("authentication", "basic").toUpperCase(Locale.ROOT));
     }
-    copy(properties, "truststore", avatica, "truststore");
-    copy(properties, "truststore_password", avatica, "truststore_password");
+    copy(properties, "truststore", avatica);
+    copy(properties, "truststore_password", avatica);
     if (properties.get("hostname_verification") != null) {
       avatica.setProperty(
           "hostname_verification",
@@ -66,9 +66,10 @@ final class RemoteConnector {
     return new Backend.Remote(connection, serverUrl);
   }
 
-  private static void copy(Map<String, String> from, String key, Properties to, String avaticaKey) {
+  /** Avatica's client reads TLS settings under the same names Quiver's URL uses. */
+  private static void copy(Map<String, String> from, String key, Properties to) {
     if (from.get(key) != null) {
-      to.setProperty(avaticaKey, from.get(key));
+      to.setProperty(key, from.get(key));
     }
   }
 }
