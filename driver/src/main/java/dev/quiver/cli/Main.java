@@ -41,6 +41,9 @@ public final class Main {
                                        log replay and reopen time of a loaded database
         bench query [--rows N] [--dim D] [--queries Q]
                                        prepare and execute time of a top-10 statement
+        bench consistency [--rows N] [--dim D] [--rate R] [--batch B] [--queries Q]
+                                       top-10 latency per consistency level while a writer
+                                       inserts R rows/s
         bench suite [--quick] [--out DIR] [--rows N] [--queries Q]
                                        Quiver against raw Lucene, FAISS and hnswlib, with plots
         version                        print the version
@@ -101,8 +104,9 @@ public final class Main {
       case "insert" -> InsertBenchmark.run(options, out);
       case "recovery" -> RecoveryBenchmark.run(options, out);
       case "query" -> QueryBenchmark.run(options, out);
+      case "consistency" -> ConsistencyBenchmark.run(options, out);
       default -> {
-        err.println("quiver bench: name a benchmark: insert, recovery or query");
+        err.println("quiver bench: name a benchmark: insert, recovery, query or consistency");
         yield 2;
       }
     };

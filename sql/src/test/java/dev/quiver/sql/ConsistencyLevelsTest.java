@@ -199,6 +199,11 @@ class ConsistencyLevelsTest {
     assertEquals(List.of("1"), query(strong, "SELECT id FROM t"));
     execute(strong, "RESET consistency_level");
     assertEquals("57014", sqlState(fails(strong, "SELECT id FROM t")));
+    // Quoted or not, through either spelling.
+    execute(strong, "SET consistency_level = 'eventually'");
+    assertEquals(List.of("1"), query(strong, "SELECT id FROM t"));
+    execute(strong, "SET CONSISTENCY LEVEL 'strong'");
+    assertEquals("57014", sqlState(fails(strong, "SELECT id FROM t")));
   }
 
   @Test

@@ -360,7 +360,14 @@ public final class Engine implements AutoCloseable {
    */
   public Snapshot awaitSnapshot(long guarantee, long timeoutMillis, Session session, String level) {
     checkOpen();
-    long applied;
+    long applied = timeline.applied();
+    if (applied >= guarantee) {
+      if (session != null) {
+        session.read(applied);
+      }
+      return new Snapshot(applied);
+    }
+    long started = System.nanoTime();
     if (session != null) {
       session.waiting(guarantee);
     }
@@ -368,10 +375,14 @@ public final class Engine implements AutoCloseable {
       applied = timeline.awaitApplied(guarantee, timeoutMillis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new QuiverException(ErrorCode.CONSISTENCY_TIMEOUT, "interrupted while waiting", e);
+      throw new QuiverException(
+          ErrorCode.CONSISTENCY_TIMEOUT,
+          "a query at " + level + " was interrupted while it waited for the engine to apply writes",
+          e);
     } finally {
       if (session != null) {
         session.waiting(0);
+        session.waited(System.nanoTime() - started);
       }
     }
     if (applied < 0) {

@@ -24,6 +24,8 @@ public final class Session implements AutoCloseable {
   private volatile long waitingFor;
   private final LongAdder reads = new LongAdder();
   private final LongAdder writes = new LongAdder();
+  private final LongAdder waits = new LongAdder();
+  private final LongAdder waitNanos = new LongAdder();
 
   Session(Engine engine, long id, String user, long openedAtMillis) {
     this.engine = engine;
@@ -101,6 +103,21 @@ public final class Session implements AutoCloseable {
   void read(long snapshot) {
     lastSnapshot = snapshot;
     reads.increment();
+  }
+
+  void waited(long nanos) {
+    waits.increment();
+    waitNanos.add(nanos);
+  }
+
+  /** The queries that had to wait for the applier before they could read. */
+  public long waitCount() {
+    return waits.sum();
+  }
+
+  /** The time the session's queries spent waiting for the applier, in total. */
+  public long waitNanos() {
+    return waitNanos.sum();
   }
 
   /** The queries that chose a snapshot in this session. */

@@ -106,6 +106,8 @@ public final class SystemSchema extends AbstractSchema {
           col("waiting_for_ts", SqlTypeName.BIGINT),
           col("query_count", SqlTypeName.BIGINT),
           col("write_count", SqlTypeName.BIGINT),
+          col("wait_count", SqlTypeName.BIGINT),
+          col("wait_ms", SqlTypeName.DOUBLE),
           col("opened_at", SqlTypeName.TIMESTAMP));
 
   /** The system tables and their columns, in the order sys.columns lists them. */
@@ -292,8 +294,8 @@ public final class SystemSchema extends AbstractSchema {
   /**
    * One row per open connection of the database: its settings (NULL where each table's option
    * decides), its last write (read-your-writes waits for it), the snapshot its last query read, the
-   * guarantee a query of it is waiting for now (NULL if none), and how many queries and writes it
-   * ran.
+   * guarantee a query of it is waiting for now (NULL if none), how many queries and writes it ran,
+   * and how many of its queries waited for the applier and for how long in all.
    */
   private static List<Object[]> sessionRows(Engine engine, Session current) {
     List<Object[]> rows = new ArrayList<>();
@@ -312,6 +314,8 @@ public final class SystemSchema extends AbstractSchema {
             s.waitingFor() > 0 ? s.waitingFor() : null,
             s.readCount(),
             s.writeCount(),
+            s.waitCount(),
+            s.waitNanos() / 1e6,
             s.openedAtMillis()
           });
     }
