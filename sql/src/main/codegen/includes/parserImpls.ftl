@@ -239,6 +239,35 @@ SqlNode QuiverFlushTable() :
     }
 }
 
+/**
+ * Parses SET CONSISTENCY LEVEL level and RESET CONSISTENCY LEVEL as the connection setting
+ * consistency_level, which SET consistency_level = level also sets.
+ */
+SqlNode QuiverConsistencyLevel() :
+{
+    final Span s;
+    SqlNode value = null;
+    final String text;
+}
+{
+    (
+        <SET> { s = span(); } <CONSISTENCY> <LEVEL>
+        (
+            value = SimpleIdentifier()
+        |
+            text = SimpleStringLiteral() {
+                value = SqlLiteral.createCharString(text, getPos());
+            }
+        )
+    |
+        <RESET> { s = span(); } <CONSISTENCY> <LEVEL>
+    )
+    {
+        return new SqlSetOption(s.end(this), null,
+            new SqlIdentifier("consistency_level", s.pos()), value);
+    }
+}
+
 /** Parses the part of DROP INDEX after DROP. */
 SqlDrop QuiverDropIndex(Span s, boolean replace) :
 {

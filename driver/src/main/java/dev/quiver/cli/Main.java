@@ -42,6 +42,9 @@ public final class Main {
                                        log replay and reopen time of a loaded database
         bench query [--rows N] [--dim D] [--queries Q]
                                        prepare and execute time of a top-10 statement
+        bench consistency [--rows N] [--dim D] [--rate R] [--batch B] [--queries Q]
+                                       top-10 latency per consistency level while a writer
+                                       inserts R rows/s
         bench suite [--quick] [--out DIR] [--rows N] [--queries Q]
                                        Quiver against raw Lucene, FAISS and hnswlib, with plots
         bench remote [--rows N] [--dim D] [--seconds S] [--clients 1,4,16]
@@ -118,8 +121,10 @@ public final class Main {
       case "recovery" -> RecoveryBenchmark.run(options, out);
       case "query" -> QueryBenchmark.run(options, out);
       case "remote" -> RemoteBenchmark.run(options, out);
+      case "consistency" -> ConsistencyBenchmark.run(options, out);
       default -> {
-        err.println("quiver bench: name a benchmark: insert, recovery, query or remote");
+        err.println(
+            "quiver bench: name a benchmark: insert, recovery, query, remote or consistency");
         yield 2;
       }
     };

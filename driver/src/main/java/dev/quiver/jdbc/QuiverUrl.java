@@ -29,6 +29,7 @@ record QuiverUrl(Kind kind, String location, Map<String, String> properties) {
       Map.of(
           "consistency_level", "STRONG, BOUNDED, SESSION or EVENTUALLY",
           "bounded_staleness_ms", "a whole number of milliseconds, 0 or more",
+          "consistency_timeout_ms", "a whole number of milliseconds, 0 or more",
           "sync", "commit or none",
           "user", "a user name (remote: the server's users file)",
           "password", "a password",
@@ -107,14 +108,17 @@ record QuiverUrl(Kind kind, String location, Map<String, String> properties) {
     if (level != null && !LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
       throw invalid("consistency_level", level);
     }
-    String staleness = properties.get("bounded_staleness_ms");
-    if (staleness != null) {
-      try {
-        if (Long.parseLong(staleness) < 0) {
-          throw invalid("bounded_staleness_ms", staleness);
+    for (String key : new String[] {"bounded_staleness_ms", "consistency_timeout_ms"}) {
+      String millis = properties.get(key);
+      if (millis != null) {
+        try {
+          long value = Long.parseLong(millis);
+          if (value < 0 || value > Integer.MAX_VALUE) {
+            throw invalid(key, millis);
+          }
+        } catch (NumberFormatException e) {
+          throw invalid(key, millis);
         }
-      } catch (NumberFormatException e) {
-        throw invalid("bounded_staleness_ms", staleness);
       }
     }
     checkChoice(properties, "sync", "commit", "none");

@@ -87,7 +87,15 @@ class UserErrorsTest {
         "CREATE INDEX i ON docs USING HNSW (embedding) WITH (m = 1)|22023|m = '1'",
         "CREATE INDEX i ON nope USING HNSW (embedding)|42P01|table nope does not exist",
         "DROP INDEX nope|42704|index nope does not exist",
-        "DROP TABLE nope|42P01|table nope does not exist"
+        "DROP TABLE nope|42P01|table nope does not exist",
+        "SET CONSISTENCY LEVEL strng|22023|'strng' is not a consistency level; use STRONG",
+        "SET bounded_staleness_ms = -5|22023|bounded_staleness_ms = -5",
+        "SELECT /*+ CONSISTENCY(quick) */ id FROM docs|22023|hint CONSISTENCY: 'quick'",
+        "SELECT id FROM docs FOR SYSTEM_TIME AS OF TIMESTAMP '2001-01-01 00:00:00'|72000|"
+            + "time_travel_retention_s = 3600",
+        "SELECT id FROM docs FOR SYSTEM_TIME AS OF TIMESTAMP '2999-01-01 00:00:00'|22023|"
+            + "2999-01-01 00:00:00.000: that instant is in the future",
+        "SELECT * FROM sys.tables FOR SYSTEM_TIME AS OF CURRENT_TIMESTAMP|0A000|not a temporal"
       })
   void mistakeGivesSqlStateAndNamesTheValue(String sql, String sqlState, String fragment)
       throws SQLException {
@@ -157,6 +165,15 @@ class UserErrorsTest {
             SQLException.class,
             () -> DriverManager.getConnection("jdbc:quiver:mem:;consistency_level=sometimes"));
     assertTrue(e.getMessage().contains("'sometimes'"), e.getMessage());
+    e =
+        assertThrows(
+            SQLException.class,
+            () -> DriverManager.getConnection("jdbc:quiver:mem:;consistency_timeout_ms=soon"));
+    assertEquals("08001", e.getSQLState());
+    assertEquals(
+        "connection property consistency_timeout_ms = 'soon' is invalid; expected a whole number"
+            + " of milliseconds, 0 or more",
+        e.getMessage());
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.quiver.sql.schema.SystemSchema;
 import dev.quiver.sql.type.VectorList;
 import dev.quiver.sql.type.VectorValues;
 import dev.quiver.storage.Engines;
+import dev.quiver.storage.Session;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,11 +26,14 @@ public final class QuiverSqlSession implements AutoCloseable {
   private static final CalciteBridge CALCITE = new CalciteBridge();
 
   private final Engines.Handle engine;
+  private final Session session;
   private final Connection connection;
   private final SessionWrites writes;
 
-  private QuiverSqlSession(Engines.Handle engine, Connection connection, SessionWrites writes) {
+  private QuiverSqlSession(
+      Engines.Handle engine, Session session, Connection connection, SessionWrites writes) {
     this.engine = engine;
+    this.session = session;
     this.connection = connection;
     this.writes = writes;
   }
@@ -82,24 +86,29 @@ public final class QuiverSqlSession implements AutoCloseable {
   private static QuiverSqlSession open(
       java.util.function.Supplier<Engines.Handle> opener, Map<String, String> properties)
       throws SQLException {
-    boolean durableWrites = !"none".equalsIgnoreCase(properties.getOrDefault("sync", "commit"));
     Engines.Handle handle;
     try {
       handle = opener.get();
     } catch (RuntimeException e) {
       throw SqlErrors.translate(e);
     }
+    Session session = null;
     try {
+      session = handle.engine().openSession(properties.get("user"));
+      SessionWrites writes = new SessionWrites(handle.engine(), session, properties);
       Connection connection = CALCITE.open(calciteProperties());
       SchemaPlus root = connection.unwrap(CalciteConnection.class).getRootSchema();
-      SessionWrites writes = new SessionWrites(durableWrites);
       SchemaPlus schema = root.add(QuiverSchema.NAME, new QuiverSchema(handle.engine(), writes));
       // The catalog changes under the connection (other connections create tables): never cache.
       schema.setCacheEnabled(false);
-      root.add(SystemSchema.NAME, new SystemSchema(handle.engine())).setCacheEnabled(false);
+      root.add(SystemSchema.NAME, new SystemSchema(handle.engine(), session))
+          .setCacheEnabled(false);
       connection.setSchema(QuiverSchema.NAME);
-      return new QuiverSqlSession(handle, connection, writes);
+      return new QuiverSqlSession(handle, session, connection, writes);
     } catch (SQLException | RuntimeException e) {
+      if (session != null) {
+        session.close();
+      }
       handle.close();
       throw SqlErrors.translate(e);
     }
@@ -127,6 +136,7 @@ public final class QuiverSqlSession implements AutoCloseable {
       connection.close();
     } finally {
       try {
+        session.close();
         engine.close();
       } catch (RuntimeException e) {
         throw SqlErrors.translate(e);

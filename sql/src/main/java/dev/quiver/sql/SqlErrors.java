@@ -25,6 +25,7 @@ public final class SqlErrors {
           new Rule("does not allow NULLs", "23502"),
           new Rule("is ambiguous", "42702"),
           new Rule("Column '", "42703"),
+          new Rule("is not a temporal table", "0A000"),
           new Rule("Unknown target column", "42703"),
           new Rule("Table '", "42P01"),
           new Rule("Object '", "42P01"),

@@ -25,6 +25,8 @@ class StatementAccessTest {
         "EXPLAIN PLAN FOR DELETE FROM docs|READ|EXPLAIN",
         "SET ef_search = 200|READ|SET",
         "RESET ef_search|READ|SET",
+        "SET CONSISTENCY LEVEL STRONG|READ|SET",
+        "RESET CONSISTENCY LEVEL|READ|SET",
         "ALTER SESSION SET nprobe = 4|READ|SET",
         "ALTER SYSTEM SET ef_search = 1|ADMIN|ALTER SYSTEM",
         "INSERT INTO docs VALUES (1, '[1, 0]')|WRITE|INSERT",

@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
@@ -117,25 +118,39 @@ public final class Engine implements AutoCloseable {
   private volatile long checkpointTimestamp;
   private volatile boolean closed;
   private volatile boolean closing;
+  private final Applier applier;
+  private final Map<Long, Session> sessions = new ConcurrentSkipListMap<>();
+  private final AtomicLong nextSessionId = new AtomicLong(1);
 
   private Engine(
       Path directory,
       FileLayer files,
       DatabaseLock lock,
       CatalogStore catalog,
-      long lastTimestamp) {
+      long lastTimestamp,
+      LongSupplier clock) {
     this.directory = directory;
     this.files = files;
     this.lock = lock;
     this.catalog = catalog;
     this.segmentFiles = directory == null ? null : new SegmentFiles(directory);
-    this.timeline = new Timeline(lastTimestamp);
+    this.timeline = new Timeline(lastTimestamp, clock);
     this.checkpointTimestamp = lastTimestamp;
+    this.applier =
+        new Applier(
+            timeline, tables.values(), directory == null ? "mem" : directory.getFileName() + "");
   }
 
   /** A new, empty in-memory database. */
   public static Engine inMemory() {
-    return new Engine(null, FileLayer.DEFAULT, null, null, 0);
+    return inMemory(System::currentTimeMillis);
+  }
+
+  /** A new, empty in-memory database whose clock is {@code clockMillis} (tests move time). */
+  static Engine inMemory(LongSupplier clockMillis) {
+    Engine engine = new Engine(null, FileLayer.DEFAULT, null, null, 0, clockMillis);
+    engine.applier.start();
+    return engine;
   }
 
   /** Opens (creating if missing) the database in a folder; see {@link #open(Path, FileLayer)}. */
@@ -158,7 +173,9 @@ public final class Engine implements AutoCloseable {
     Engine engine = null;
     try {
       catalog = MapDbCatalogStore.open(directory, files);
-      engine = new Engine(directory, files, lock, catalog, catalog.checkpointTs());
+      engine =
+          new Engine(
+              directory, files, lock, catalog, catalog.checkpointTs(), System::currentTimeMillis);
       engine.loadCatalog();
       engine.wal =
           WriteAheadLog.open(
@@ -169,6 +186,7 @@ public final class Engine implements AutoCloseable {
       Engine opened = engine;
       engine.wal.replay(catalog.checkpointTs(), opened::replay);
       engine.commitLog = engine.new LogAdapter();
+      engine.applier.start();
       engine.startBackground();
       return engine;
     } catch (RuntimeException e) {
@@ -286,10 +304,174 @@ public final class Engine implements AutoCloseable {
     return Optional.ofNullable(directory);
   }
 
-  /** A snapshot of everything committed so far. */
+  /**
+   * A snapshot of everything acknowledged so far. Reads there are exact, but rows the applier has
+   * not copied yet are searched one by one: queries choose their snapshot by consistency level
+   * ({@link #guarantee}, {@link #awaitSnapshot}) instead.
+   */
   public Snapshot snapshot() {
     checkOpen();
     return timeline.snapshot();
+  }
+
+  /** The timestamp of the latest acknowledged write: every write up to it is complete. */
+  public long acknowledgedTimestamp() {
+    return timeline.lastCommitted();
+  }
+
+  /** The applied timestamp: every acknowledged write up to it is searchable. */
+  public long appliedTimestamp() {
+    return timeline.applied();
+  }
+
+  /** The applier, whose pause and resume are a test hook. */
+  public Applier applier() {
+    return applier;
+  }
+
+  /**
+   * The guarantee timestamp of a query at a consistency level, now: the acknowledged timestamp for
+   * STRONG; for BOUNDED the latest write acknowledged at or before the instant {@code
+   * boundedStalenessMillis} ago; for SESSION the session's last write; 0 for EVENTUALLY.
+   */
+  public long guarantee(
+      ConsistencyLevel level, long boundedStalenessMillis, long sessionLastWrite) {
+    long acknowledged = timeline.lastCommitted();
+    return switch (level) {
+      case STRONG -> acknowledged;
+      case BOUNDED ->
+          timeline.lastCommittedAtOrBefore(
+              Math.min(
+                  acknowledged,
+                  Timeline.endOfMillis(timeline.nowMillis() - boundedStalenessMillis)));
+      case SESSION -> Math.min(acknowledged, sessionLastWrite);
+      case EVENTUALLY -> 0;
+    };
+  }
+
+  /**
+   * The snapshot a query reads once the applied timestamp reaches its guarantee: the applied
+   * timestamp at that moment, so at or above the guarantee. A query at EVENTUALLY (guarantee 0)
+   * never waits.
+   *
+   * @param session the query's session (shown in {@code sys.sessions} while it waits), or null
+   * @param level what set the guarantee, for the message, e.g. "consistency level STRONG"
+   * @throws QuiverException CONSISTENCY_TIMEOUT after {@code timeoutMillis}
+   */
+  public Snapshot awaitSnapshot(long guarantee, long timeoutMillis, Session session, String level) {
+    checkOpen();
+    long applied = timeline.applied();
+    if (applied >= guarantee) {
+      if (session != null) {
+        session.read(applied);
+      }
+      return new Snapshot(applied);
+    }
+    long started = System.nanoTime();
+    if (session != null) {
+      session.waiting(guarantee);
+    }
+    try {
+      applied = timeline.awaitApplied(guarantee, timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuiverException(
+          ErrorCode.CONSISTENCY_TIMEOUT,
+          "a query at " + level + " was interrupted while it waited for the engine to apply writes",
+          e);
+    } finally {
+      if (session != null) {
+        session.waiting(0);
+        session.waited(System.nanoTime() - started);
+      }
+    }
+    if (applied < 0) {
+      checkOpen();
+      throw new QuiverException(
+          ErrorCode.CONSISTENCY_TIMEOUT,
+          "a query at "
+              + level
+              + " waited consistency_timeout_ms = "
+              + timeoutMillis
+              + " for the engine to apply writes up to its guarantee timestamp "
+              + Timeline.describe(guarantee)
+              + ", but the applied timestamp is still "
+              + Timeline.describe(timeline.applied())
+              + "; raise it with SET consistency_timeout_ms = n, or read at a weaker level"
+              + " (SET CONSISTENCY LEVEL EVENTUALLY or BOUNDED)");
+    }
+    if (session != null) {
+      session.read(applied);
+    }
+    return new Snapshot(applied);
+  }
+
+  /**
+   * The snapshot of a table as it was at a wall-clock instant ({@code FOR SYSTEM_TIME AS OF}): the
+   * hybrid clock's last timestamp of that millisecond, made final ({@link Timeline#settle}) so the
+   * same query always reads the same rows.
+   *
+   * @throws QuiverException SNAPSHOT_TOO_OLD before the table's {@code time_travel_retention_s},
+   *     INVALID_VALUE for an instant in the future, CONSISTENCY_TIMEOUT as {@link #awaitSnapshot}
+   */
+  public Snapshot snapshotAsOf(
+      String tableName, long instantMillis, long timeoutMillis, Session session) {
+    Table table = table(tableName);
+    long now = timeline.nowMillis();
+    long retentionSeconds = table.def().longOption("time_travel_retention_s", 3600);
+    long oldest = now - retentionSeconds * 1000;
+    if (instantMillis < oldest) {
+      throw new QuiverException(
+          ErrorCode.SNAPSHOT_TOO_OLD,
+          "table "
+              + tableName
+              + " cannot be read AS OF "
+              + Timeline.instant(instantMillis)
+              + ": it keeps its history for time_travel_retention_s = "
+              + retentionSeconds
+              + " seconds, so the oldest instant it can be read at now is "
+              + Timeline.instant(oldest)
+              + "; create the table WITH (time_travel_retention_s = n) to keep more");
+    }
+    if (instantMillis > now) {
+      throw new QuiverException(
+          ErrorCode.INVALID_VALUE,
+          "table "
+              + tableName
+              + " cannot be read AS OF "
+              + Timeline.instant(instantMillis)
+              + ": that instant is in the future (now is "
+              + Timeline.instant(now)
+              + ", UTC); read it without FOR SYSTEM_TIME AS OF for its current rows");
+    }
+    long timestamp = Timeline.endOfMillis(instantMillis);
+    timeline.settle(timestamp);
+    // Rows up to the instant are complete; wait until they are applied, like any query, so that
+    // they are searched in the vector blocks.
+    awaitSnapshot(
+        timeline.lastCommittedAtOrBefore(timestamp),
+        timeoutMillis,
+        session,
+        "FOR SYSTEM_TIME AS OF " + Timeline.instant(instantMillis));
+    return new Snapshot(timestamp);
+  }
+
+  /** Opens a session for a client connection; it shows in {@link #sessions} until closed. */
+  public Session openSession(String user) {
+    checkOpen();
+    Session session =
+        new Session(this, nextSessionId.getAndIncrement(), user, System.currentTimeMillis());
+    sessions.put(session.id(), session);
+    return session;
+  }
+
+  void closeSession(Session session) {
+    sessions.remove(session.id());
+  }
+
+  /** The open sessions, oldest first. */
+  public List<Session> sessions() {
+    return new ArrayList<>(sessions.values());
   }
 
   /** The timestamp of the last checkpoint: the log holds everything after it. */
@@ -926,6 +1108,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    applier.stop();
     if (indexer != null) {
       indexer.shutdown();
       synchronized (indexerInterrupt) {

@@ -41,6 +41,16 @@ public enum ErrorCode {
   INDEX_NOT_FOUND("42704"),
   /** A column or table definition that cannot be created, e.g. VECTOR(0). */
   INVALID_DEFINITION("42611"),
+  /**
+   * A query waited {@code consistency_timeout_ms} for the engine to apply the writes its
+   * consistency level requires (PostgreSQL's query_canceled, as for a statement timeout).
+   */
+  CONSISTENCY_TIMEOUT("57014"),
+  /**
+   * A {@code FOR SYSTEM_TIME AS OF} instant older than the table keeps its history for ({@code
+   * time_travel_retention_s}; PostgreSQL's snapshot_too_old).
+   */
+  SNAPSHOT_TOO_OLD("72000"),
   /** A statement or feature Quiver does not support (yet). */
   UNSUPPORTED("0A000"),
   /** The database folder is held by another process. */

@@ -227,7 +227,8 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
     if (value == null) {
       v = null;
     } else if (value instanceof SqlLiteral literal) {
-      v = literal.getValueAs(Object.class);
+      // Text without its quotes, a number as written: SET consistency_level = 'strong' works.
+      v = literal.toValue();
     } else {
       v = value.toString();
     }

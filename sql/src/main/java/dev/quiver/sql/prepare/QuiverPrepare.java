@@ -3,6 +3,7 @@ package dev.quiver.sql.prepare;
 import dev.quiver.sql.function.VectorOperatorTable;
 import dev.quiver.sql.rel.QuiverTableModifyRule;
 import dev.quiver.sql.rel.QuiverUpsert;
+import dev.quiver.sql.rel.TableReadRewriter;
 import dev.quiver.sql.rel.VectorTopKRewriter;
 import java.lang.reflect.Type;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.calcite.rel.logical.LogicalTableModify;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -123,9 +125,12 @@ public final class QuiverPrepare extends CalcitePrepareImpl {
         RelRoot root,
         List<Materialization> materializations,
         List<CalciteSchema.LatticeEntry> lattices) {
-      // Top-k vector queries become one engine search before Calcite's planner sees them.
+      // Every table read gets the statement's snapshot choice (and FOR SYSTEM_TIME AS OF its
+      // instant); then top-k vector queries become one engine search, before Calcite's planner
+      // sees them.
+      RelNode reads = TableReadRewriter.rewrite(root.rel, root.kind.belongsTo(SqlKind.DML));
       return super.optimize(
-          root.withRel(VectorTopKRewriter.rewrite(root.rel)), materializations, lattices);
+          root.withRel(VectorTopKRewriter.rewrite(reads)), materializations, lattices);
     }
 
     @Override

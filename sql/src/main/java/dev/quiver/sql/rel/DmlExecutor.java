@@ -76,7 +76,7 @@ public final class DmlExecutor {
     if (batch.isEmpty()) {
       return Linq4j.singletonEnumerable(0L);
     }
-    WriteResult result = table.apply(batch, writes.durable());
+    WriteResult result = writes.apply(table, batch);
     long count =
         switch (kind) {
           case INSERT, UPSERT -> result.written();

@@ -1,6 +1,7 @@
 package dev.quiver.sql.rel;
 
 import dev.quiver.sql.schema.QuiverTable;
+import dev.quiver.sql.schema.QuiverTableAt;
 import dev.quiver.sql.type.VectorValues;
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
@@ -30,6 +31,7 @@ public final class VectorTopKExecutor {
    * was prepared, so a prepared statement runs again without planning.
    *
    * @param table the table
+   * @param read the statement's read of the table, which chooses the snapshot
    * @param column the vector column's position
    * @param metric the distance
    * @param nullable whether the column may hold NULL (such rows sort after all others)
@@ -46,6 +48,7 @@ public final class VectorTopKExecutor {
    */
   public record Spec(
       QuiverTable table,
+      QuiverTableAt read,
       int column,
       Metric metric,
       boolean nullable,
@@ -78,7 +81,7 @@ public final class VectorTopKExecutor {
     int k = (int) Math.min(Integer.MAX_VALUE, wanted);
     Table table = spec.table().storage();
     Predicate filter = filter(root, spec);
-    Snapshot snapshot = spec.table().engine().snapshot();
+    Snapshot snapshot = spec.read().snapshot(root);
     List<Object[]> rows = new ArrayList<>();
     if (query == null) {
       // Every distance is NULL: any k matching rows, in no particular order.

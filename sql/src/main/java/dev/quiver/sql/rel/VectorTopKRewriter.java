@@ -2,6 +2,8 @@ package dev.quiver.sql.rel;
 
 import dev.quiver.sql.function.VectorOperatorTable;
 import dev.quiver.sql.schema.QuiverTable;
+import dev.quiver.sql.schema.QuiverTableAt;
+import dev.quiver.sql.schema.ReadPlan;
 import dev.quiver.sql.schema.SessionSettings;
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
@@ -13,7 +15,6 @@ import dev.quiver.storage.catalog.Metric;
 import dev.quiver.storage.catalog.TableDef;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
@@ -70,12 +71,16 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
 
   /**
    * The query hints Quiver reads, {@code SELECT /*+ EF_SEARCH(200), NPROBE(16) *&#47; ...}: they
-   * reach the SELECT list's projection, where the rewriter finds them.
+   * reach the SELECT list's projection, where the rewriter finds them. {@code CONSISTENCY(level)}
+   * reaches an aggregate too ({@code SELECT /*+ CONSISTENCY(STRONG) *&#47; COUNT(*) ...}), and
+   * {@link TableReadRewriter} reads it.
    */
   public static final HintStrategyTable HINTS =
       HintStrategyTable.builder()
           .hintStrategy("EF_SEARCH", HintPredicates.PROJECT)
           .hintStrategy("NPROBE", HintPredicates.PROJECT)
+          .hintStrategy(
+              "CONSISTENCY", HintPredicates.or(HintPredicates.PROJECT, HintPredicates.AGGREGATE))
           .build();
 
   /** Rewrites every top-k query in a plan. */
@@ -125,6 +130,10 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     QuiverTable table = relTable.unwrap(QuiverTable.class);
     if (table == null) {
       return null;
+    }
+    QuiverTableAt read = relTable.unwrap(QuiverTableAt.class);
+    if (read == null) {
+      read = new QuiverTableAt(table, ReadPlan.of(table.name()), null, null);
     }
     int column = -1;
     RexNode query = null;
@@ -205,6 +214,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     VectorTopKExecutor.Spec spec =
         new VectorTopKExecutor.Spec(
             table,
+            read,
             column,
             metric,
             vectorColumn.nullable(),
@@ -343,9 +353,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
               ErrorCode.INVALID_VALUE,
               "hint " + name + " takes one number, e.g. /*+ " + name + "(200) */");
         }
-        SessionSettings check = new SessionSettings();
-        check.set(name, hint.listOptions.get(0));
-        return check.get(name.toLowerCase(Locale.ROOT));
+        return SessionSettings.searchParameter(name, hint.listOptions.get(0));
       }
     }
     return null;

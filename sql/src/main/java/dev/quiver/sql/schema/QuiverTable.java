@@ -6,11 +6,13 @@ import dev.quiver.storage.Engine;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.table.Predicate;
+import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -32,6 +34,7 @@ import org.apache.calcite.schema.ModifiableTable;
 import org.apache.calcite.schema.ProjectableFilterableTable;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Schemas;
+import org.apache.calcite.schema.TemporalTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -42,9 +45,12 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * <p>It holds the table's name, not its storage object, and resolves the name when a statement
  * runs. A prepared statement therefore reaches a table that was dropped and created again under the
  * same name, with the column positions it was planned with: prepare it again after such a change.
+ *
+ * <p>It is temporal to Calcite, so that {@code FOR SYSTEM_TIME AS OF} validates; planning turns
+ * each read of it into a {@link QuiverTableAt}, which decides the snapshot.
  */
 public final class QuiverTable extends AbstractTable
-    implements ProjectableFilterableTable, ModifiableTable {
+    implements ProjectableFilterableTable, ModifiableTable, TemporalTable {
   private final Engine engine;
   private final String name;
   private final SessionWrites writes;
@@ -104,16 +110,42 @@ public final class QuiverTable extends AbstractTable
     return f.createTypeWithNullability(type, column.nullable());
   }
 
+  /**
+   * The row versions are the system time: each carries the timestamps of the writes that made and
+   * ended it, not as columns but as the engine's visibility. Calcite only asks whether the table is
+   * temporal; these names are never resolved.
+   */
+  @Override
+  public String getSysStartFieldName() {
+    return "$insert_ts";
+  }
+
+  @Override
+  public String getSysEndFieldName() {
+    return "$delete_ts";
+  }
+
   @Override
   public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+    return scan(root, filters, projects, () -> writes.snapshots().current(root, ReadPlan.of(name)));
+  }
+
+  /**
+   * Scans the rows at the snapshot {@code snapshot} gives when reading starts, not when the plan is
+   * built: an UPDATE in a JDBC batch reads after the batch's earlier rows were committed.
+   */
+  Enumerable<Object[]> scan(
+      DataContext root, List<RexNode> filters, int[] projects, Supplier<Snapshot> snapshot) {
     Table table = storage();
     TableDef def = table.def();
     Predicate predicate = FilterTranslator.translateAndRemove(filters, def, root);
     int[] columns = projects != null ? projects : allColumns(def.columns().size());
-    return rows(table, predicate, columns);
+    return rows(table, predicate, columns, snapshot);
   }
 
-  /** The table's rows at the current snapshot, for callers that query it as a collection. */
+  /**
+   * The table's rows at a snapshot of its consistency level, for callers that query a collection.
+   */
   @Override
   public <T> Queryable<T> asQueryable(
       QueryProvider queryProvider, SchemaPlus schema, String tableName) {
@@ -121,7 +153,12 @@ public final class QuiverTable extends AbstractTable
     @SuppressWarnings("unchecked")
     Queryable<T> rows =
         (Queryable<T>)
-            rows(table, Predicate.ALWAYS, allColumns(table.def().columns().size())).asQueryable();
+            rows(
+                    table,
+                    Predicate.ALWAYS,
+                    allColumns(table.def().columns().size()),
+                    () -> writes.snapshots().current(null, ReadPlan.of(name)))
+                .asQueryable();
     return rows;
   }
 
@@ -135,13 +172,12 @@ public final class QuiverTable extends AbstractTable
     return Schemas.tableExpression(schema, getElementType(), tableName, clazz);
   }
 
-  private Enumerable<Object[]> rows(Table table, Predicate predicate, int[] columns) {
+  private static Enumerable<Object[]> rows(
+      Table table, Predicate predicate, int[] columns, Supplier<Snapshot> snapshot) {
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        // The snapshot is taken when reading starts, not when the plan is built: an UPDATE in a
-        // JDBC batch reads after the batch's earlier rows were committed.
-        Iterator<Object[]> rows = table.scan(engine.snapshot(), predicate);
+        Iterator<Object[]> rows = table.scan(snapshot.get(), predicate);
         return Linq4j.iterableEnumerator(() -> new ProjectingIterator(rows, columns));
       }
     };

@@ -1,7 +1,10 @@
 package dev.quiver.sql.schema;
 
+import dev.quiver.storage.Engine;
+import dev.quiver.storage.Session;
 import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.WriteBatch;
+import dev.quiver.storage.table.WriteResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,19 +12,27 @@ import java.util.Map;
  * How one connection's statements write: whether a write waits until it is on disk ({@code
  * sync=commit}) or not ({@code sync=none}), and, while a JDBC batch runs, the rows its INSERT and
  * UPSERT executions collect so that the whole batch commits as one engine batch (one timestamp, one
- * fsync) when {@code executeBatch} finishes; and the connection's {@link SessionSettings}. Used by
- * one thread at a time, as a JDBC connection is.
+ * fsync) when {@code executeBatch} finishes. It also holds the connection's {@link SessionSettings}
+ * and {@link QuerySnapshots}, and records each write in the connection's engine {@link Session}
+ * (read-your-writes). Used by one thread at a time, as a JDBC connection is.
  */
 public final class SessionWrites {
   private final boolean durable;
-  private final SessionSettings settings = new SessionSettings();
+  private final SessionSettings settings;
+  private final QuerySnapshots snapshots;
   private final Map<Table, WriteBatch> pending = new LinkedHashMap<>();
   // The thread running the JDBC batch: statements of other threads on the same connection are
   // not collected into it.
   private volatile Thread collector;
 
-  public SessionWrites(boolean durable) {
-    this.durable = durable;
+  /**
+   * The writes of a connection with engine session {@code session}, opened with these connection
+   * properties (by lower-case name).
+   */
+  public SessionWrites(Engine engine, Session session, Map<String, String> properties) {
+    this.durable = !"none".equalsIgnoreCase(properties.getOrDefault("sync", "commit"));
+    this.settings = new SessionSettings(session, properties);
+    this.snapshots = new QuerySnapshots(engine, session);
   }
 
   /** The connection's {@code SET} values. */
@@ -29,9 +40,16 @@ public final class SessionWrites {
     return settings;
   }
 
-  /** Whether writes wait until they are on disk. */
-  public boolean durable() {
-    return durable;
+  /** How the connection's queries choose their snapshot. */
+  public QuerySnapshots snapshots() {
+    return snapshots;
+  }
+
+  /** Commits a batch as the connection writes, and records it as the session's last write. */
+  public WriteResult apply(Table table, WriteBatch batch) {
+    WriteResult result = table.apply(batch, durable);
+    settings.session().wrote(result.timestamp());
+    return result;
   }
 
   /** Starts collecting INSERT and UPSERT rows instead of committing each execution. */
@@ -58,7 +76,7 @@ public final class SessionWrites {
     try {
       for (Map.Entry<Table, WriteBatch> e : pending.entrySet()) {
         if (!e.getValue().isEmpty()) {
-          e.getKey().apply(e.getValue(), durable);
+          apply(e.getKey(), e.getValue());
         }
       }
     } finally {

@@ -2,6 +2,7 @@ package dev.quiver.sql.schema;
 
 import dev.quiver.storage.Engine;
 import dev.quiver.storage.SegmentStatus;
+import dev.quiver.storage.Session;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
@@ -91,6 +92,24 @@ public final class SystemSchema extends AbstractSchema {
           col("created_at", SqlTypeName.TIMESTAMP),
           col("sealed_at", SqlTypeName.TIMESTAMP));
 
+  private static final List<Column> SESSIONS_COLUMNS =
+      List.of(
+          col("session_id", SqlTypeName.BIGINT),
+          col("user_name", SqlTypeName.VARCHAR),
+          col("is_current", SqlTypeName.BOOLEAN),
+          col("consistency_level", SqlTypeName.VARCHAR),
+          col("bounded_staleness_ms", SqlTypeName.BIGINT),
+          col("consistency_timeout_ms", SqlTypeName.BIGINT),
+          col("last_write_ts", SqlTypeName.BIGINT),
+          col("last_write_at", SqlTypeName.TIMESTAMP),
+          col("last_snapshot_ts", SqlTypeName.BIGINT),
+          col("waiting_for_ts", SqlTypeName.BIGINT),
+          col("query_count", SqlTypeName.BIGINT),
+          col("write_count", SqlTypeName.BIGINT),
+          col("wait_count", SqlTypeName.BIGINT),
+          col("wait_ms", SqlTypeName.DOUBLE),
+          col("opened_at", SqlTypeName.TIMESTAMP));
+
   /** The system tables and their columns, in the order sys.columns lists them. */
   private static final Map<String, List<Column>> SYSTEM_TABLES =
       new java.util.TreeMap<>(
@@ -104,18 +123,22 @@ public final class SystemSchema extends AbstractSchema {
               "segments",
               SEGMENTS_COLUMNS,
               "wal",
-              WAL_COLUMNS));
+              WAL_COLUMNS,
+              "sessions",
+              SESSIONS_COLUMNS));
 
   private final Map<String, org.apache.calcite.schema.Table> tables;
 
-  public SystemSchema(Engine engine) {
+  /** The schema as the connection of engine session {@code current} sees it. */
+  public SystemSchema(Engine engine, Session current) {
     this.tables =
         Map.of(
             "tables", new SystemTable(TABLES_COLUMNS, () -> tableRows(engine)),
             "columns", new SystemTable(COLUMNS_COLUMNS, () -> columnRows(engine)),
             "indexes", new SystemTable(INDEXES_COLUMNS, () -> indexRows(engine)),
             "segments", new SystemTable(SEGMENTS_COLUMNS, () -> segmentRows(engine)),
-            "wal", new SystemTable(WAL_COLUMNS, () -> walRows(engine)));
+            "wal", new SystemTable(WAL_COLUMNS, () -> walRows(engine)),
+            "sessions", new SystemTable(SESSIONS_COLUMNS, () -> sessionRows(engine, current)));
   }
 
   @Override
@@ -268,6 +291,37 @@ public final class SystemSchema extends AbstractSchema {
     return rows;
   }
 
+  /**
+   * One row per open connection of the database: its settings (NULL where each table's option
+   * decides), its last write (read-your-writes waits for it), the snapshot its last query read, the
+   * guarantee a query of it is waiting for now (NULL if none), how many queries and writes it ran,
+   * and how many of its queries waited for the applier and for how long in all.
+   */
+  private static List<Object[]> sessionRows(Engine engine, Session current) {
+    List<Object[]> rows = new ArrayList<>();
+    for (Session s : engine.sessions()) {
+      rows.add(
+          new Object[] {
+            s.id(),
+            s.user(),
+            s.id() == current.id(),
+            s.level() == null ? null : s.level().name(),
+            s.boundedStalenessMillis(),
+            s.timeoutMillis(),
+            s.lastWrite(),
+            millis(s.lastWrite()),
+            s.lastSnapshot(),
+            s.waitingFor() > 0 ? s.waitingFor() : null,
+            s.readCount(),
+            s.writeCount(),
+            s.waitCount(),
+            s.waitNanos() / 1e6,
+            s.openedAtMillis()
+          });
+    }
+    return rows;
+  }
+
   /** A timestamp as TIMESTAMP's milliseconds, or NULL for none (0 or -1). */
   private static Long millis(long timestamp) {
     return timestamp > 0 ? Timeline.millis(timestamp) : null;
@@ -329,8 +383,14 @@ public final class SystemSchema extends AbstractSchema {
     @Override
     public RelDataType getRowType(RelDataTypeFactory typeFactory) {
       RelDataTypeFactory.Builder builder = typeFactory.builder();
+      // Milliseconds, as the engine keeps times: a last_write_at can be read back AS OF.
       Function<SqlTypeName, RelDataType> nullable =
-          t -> typeFactory.createTypeWithNullability(typeFactory.createSqlType(t), true);
+          t ->
+              typeFactory.createTypeWithNullability(
+                  t == SqlTypeName.TIMESTAMP
+                      ? typeFactory.createSqlType(t, 3)
+                      : typeFactory.createSqlType(t),
+                  true);
       columns.forEach(c -> builder.add(c.name(), nullable.apply(c.type())));
       return builder.build();
     }

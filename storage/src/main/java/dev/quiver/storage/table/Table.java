@@ -36,7 +36,7 @@ public final class Table {
   private final Timeline timeline;
   private final CommitLog log;
   // Replaced, never changed in place, under the timeline's commit lock, which every writer holds.
-  private volatile TableState state = new TableState(List.of(), List.of(), new MemRows());
+  private volatile TableState state;
   private long nextRowId;
   private volatile boolean dropped;
   private volatile Runnable onGrowingFull = () -> {};
@@ -57,6 +57,7 @@ public final class Table {
     this.maxRows = def.longOption("segment_max_rows", 100_000);
     this.lastWriteMillis = System.currentTimeMillis();
     this.maxBytes = def.longOption("segment_max_bytes", 512L << 20);
+    this.state = new TableState(List.of(), List.of(), new MemRows(def));
   }
 
   public TableDef def() {
@@ -414,29 +415,32 @@ public final class Table {
     List<MemRows> memory = new ArrayList<>(current.sealing());
     memory.add(current.growing());
     for (MemRows rows : memory) {
-      parts.add(searchMemory(rows.rows, request, t));
+      parts.add(rows.search(request, t));
     }
     TopK top = new TopK(request);
     parts.forEach(part -> part.forEach(top::offer));
     return top.result();
   }
 
-  private static List<SearchHit> searchMemory(RowLog rows, VectorSearch request, long t) {
-    TopK top = new TopK(request);
-    for (Iterator<Object[]> it = memScan(rows, t, request.filter()); it.hasNext(); ) {
-      Object[] row = it.next();
-      float[] vector = (float[]) row[request.column()];
-      if (vector != null) {
-        top.offer(new SearchHit(row, request.metric().distance(request.query(), vector)));
-      }
+  /**
+   * Copies the vectors of rows written since the last call into the vector blocks of the rows in
+   * memory, which makes them searchable there: the engine's applier calls this (one thread), then
+   * publishes the applied timestamp. Rows being sealed are included, since queries read them until
+   * their segment replaces them.
+   */
+  public void applyPending() {
+    TableState current = state;
+    for (MemRows sealing : current.sealing()) {
+      sealing.applyPending();
     }
-    return top.result();
+    current.growing().applyPending();
   }
 
   /** The k nearest hits offered so far. */
   static final class TopK {
     private final int k;
-    private final Comparator<SearchHit> nearestFirst;
+    private final boolean higherIsCloser;
+    final Comparator<SearchHit> nearestFirst;
     private final PriorityQueue<SearchHit> heap;
 
     TopK(VectorSearch request) {
@@ -444,9 +448,16 @@ public final class Table {
       // Nearness as one number where smaller is nearer; NaN (a zero vector under cosine) is
       // farthest.
       boolean higher = request.metric().higherIsCloser();
+      this.higherIsCloser = higher;
       this.nearestFirst = Comparator.comparingDouble((SearchHit h) -> rank(h.distance(), higher));
       // k may be far above the row count (LIMIT 2147483647): let the heap grow, not size it.
       this.heap = new PriorityQueue<>(Math.min(k, 1024) + 1, nearestFirst.reversed());
+    }
+
+    /** Whether a hit at this distance would enter the k nearest now. */
+    boolean accepts(double distance) {
+      return heap.size() < k
+          || rank(distance, higherIsCloser) < rank(heap.peek().distance(), higherIsCloser);
     }
 
     void offer(SearchHit hit) {
@@ -565,7 +576,7 @@ public final class Table {
     List<MemRows> sealing = new ArrayList<>(current.sealing());
     if (current.growing().rows.size() > 0) {
       sealing.add(current.growing());
-      state = new TableState(current.segments(), List.copyOf(sealing), new MemRows());
+      state = new TableState(current.segments(), List.copyOf(sealing), new MemRows(def));
     }
     List<Sealing> result = new ArrayList<>();
     for (MemRows rows : sealing) {
@@ -664,7 +675,10 @@ public final class Table {
     }
   }
 
-  /** Rows in memory, growing or being sealed, with their live keys. */
+  /**
+   * Rows in memory, growing or being sealed, with their live keys, and their vectors in {@link
+   * VectorBlocks} up to the rows the applier has copied.
+   */
   private static final class MemRows {
     final RowLog rows = new RowLog();
     // Guarded by the commit lock.
@@ -672,6 +686,88 @@ public final class Table {
     final long createdAt = System.currentTimeMillis();
     volatile long bytes;
     volatile long lastWriteMillis = createdAt;
+    // By column position; null for columns that are not VECTOR.
+    private final VectorBlocks[] blocks;
+    // Rows whose vectors are in the blocks; published after them, by the applier.
+    private volatile int applied;
+
+    MemRows(TableDef def) {
+      blocks = new VectorBlocks[def.columns().size()];
+      for (int i = 0; i < blocks.length; i++) {
+        ColumnDef column = def.column(i);
+        if (column.type() == ColumnType.VECTOR) {
+          blocks[i] = new VectorBlocks(column.dimension());
+        }
+      }
+    }
+
+    /** Copies the vectors of the rows appended since the last call; the applier's thread only. */
+    void applyPending() {
+      int end = rows.size();
+      for (int i = applied; i < end; i++) {
+        Object[] values = rows.get(i).values;
+        for (int c = 0; c < blocks.length; c++) {
+          if (blocks[c] != null) {
+            blocks[c].append((float[]) values[c]);
+          }
+        }
+      }
+      applied = end;
+    }
+
+    /**
+     * The k nearest rows visible at {@code t} that pass the filter. Rows in the vector blocks are
+     * scored a block at a time; rows the applier has not copied yet are compared one by one, which
+     * only a reader at a snapshot above the applied timestamp needs (consistency levels never read
+     * there). Distances of the k nearest are then computed again as SQL computes them.
+     */
+    List<SearchHit> search(VectorSearch request, long t) {
+      int column = request.column();
+      float[] query = request.query();
+      Predicate filter = request.filter();
+      TopK top = new TopK(request);
+      int blocked = applied;
+      VectorBlocks columnBlocks = blocks[column];
+      double queryNorm = VectorBlocks.norm(query);
+      float[] scores = new float[VectorBlocks.MAX_BLOCK_ROWS];
+      for (VectorBlocks.Block block : columnBlocks.blocks()) {
+        int n = Math.min(block.capacity(), blocked - block.start());
+        if (n <= 0) {
+          break;
+        }
+        columnBlocks.score(block, n, query, queryNorm, request.metric(), scores);
+        for (int r = 0; r < n; r++) {
+          float score = scores[r];
+          if (!top.accepts(score)) {
+            continue;
+          }
+          StoredRow row = rows.get(block.start() + r);
+          if (row.visibleAt(t) && row.values[column] != null && filter.test(row.values)) {
+            top.offer(new SearchHit(row.values, score));
+          }
+        }
+      }
+      int end = rows.size();
+      for (int i = blocked; i < end; i++) {
+        StoredRow row = rows.get(i);
+        if (row.insertTs > t) {
+          // Rows are appended in timestamp order: none after this one is visible either.
+          break;
+        }
+        float[] vector = (float[]) row.values[column];
+        if (row.visibleAt(t) && vector != null && filter.test(row.values)) {
+          top.offer(new SearchHit(row.values, request.metric().distance(query, vector)));
+        }
+      }
+      List<SearchHit> result = new ArrayList<>();
+      for (SearchHit hit : top.result()) {
+        result.add(
+            new SearchHit(
+                hit.row(), request.metric().distance(query, (float[]) hit.row()[column])));
+      }
+      result.sort(top.nearestFirst);
+      return result;
+    }
 
     MemoryRows describe(String state) {
       int end = rows.size();

@@ -1,14 +1,25 @@
 package dev.quiver.storage.table;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The engine's hybrid logical clock and commit order: each write batch takes one timestamp,
- * strictly increasing even if the wall clock steps back, and becomes visible to new snapshots only
- * when it and every batch before it are complete (applied and, where asked, durable).
+ * strictly increasing even if the wall clock steps back, and is acknowledged (visible to new
+ * snapshots) only when it and every batch before it are complete (in memory and, where asked,
+ * durable).
+ *
+ * <p>Besides the acknowledged timestamp it keeps the <em>applied</em> one, at or below it: the
+ * engine's applier thread publishes it once the rows of every batch up to it are searchable through
+ * the growing rows' vector blocks. Queries choose their snapshot from it according to their
+ * consistency level, waiting for it when their level asks for a newer one ({@link #awaitApplied}).
  *
  * <p>A timestamp is the wall clock in milliseconds shifted left by {@value #LOGICAL_BITS} bits plus
  * a logical counter, so timestamps order like time and can be turned back into one.
@@ -22,37 +33,204 @@ public final class Timeline {
   /** Bits of the logical counter below the milliseconds. */
   public static final int LOGICAL_BITS = 18;
 
+  /** How many acknowledged batches {@link #lastCommittedAtOrBefore} remembers exactly. */
+  private static final int RECENT_BATCHES = 4096;
+
   private final ReentrantLock commitLock = new ReentrantLock();
+  private final LongSupplier clock;
   private final Object visibility = new Object();
   // Guarded by visibility: timestamps begun and not yet visible, oldest first, and those of them
   // that are complete.
   private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
   private final Set<Long> complete = new HashSet<>();
+  // Guarded by visibility: the timestamps of the latest acknowledged batches, a ring, oldest at
+  // recentStart; and the latest one that left the ring (or the timeline's start).
+  private final long[] recent = new long[RECENT_BATCHES];
+  private int recentStart;
+  private int recentCount;
+  private long beforeRecent;
   // Guarded by commitLock.
   private long last;
   private volatile long visible;
   // Set when a commit could not be made durable: nothing after it may ever become visible.
   private volatile RuntimeException broken;
+  private final Object appliedMonitor = new Object();
+  private volatile long applied;
 
   /** A timeline that continues after {@code lastTimestamp} (0 for a new database). */
   public Timeline(long lastTimestamp) {
-    this.last = lastTimestamp;
-    this.visible = lastTimestamp;
+    this(lastTimestamp, System::currentTimeMillis);
   }
 
-  /** A snapshot of everything visible now. */
+  /**
+   * A timeline whose physical time comes from {@code clockMillis} (tests move time by hand). Rows
+   * up to {@code lastTimestamp} are in segments, which need no applier: it starts applied.
+   */
+  public Timeline(long lastTimestamp, LongSupplier clockMillis) {
+    this.last = lastTimestamp;
+    this.visible = lastTimestamp;
+    this.applied = lastTimestamp;
+    this.beforeRecent = lastTimestamp;
+    this.clock = clockMillis;
+  }
+
+  /** A snapshot of everything acknowledged now. */
   public Snapshot snapshot() {
     return new Snapshot(visible);
   }
 
-  /** The timestamp of the latest visible batch. */
+  /** The timestamp of the latest acknowledged batch: every batch up to it is complete. */
   public long lastCommitted() {
     return visible;
+  }
+
+  /**
+   * The timestamp of the latest acknowledged batch at or before {@code timestamp}: what a read at
+   * {@code timestamp} must wait to have applied. Waiting for the timestamp itself would wait for
+   * the first batch after it, which the read does not need. When that batch is older than the
+   * {@value #RECENT_BATCHES} batches remembered, the latest batch before them is returned, which
+   * asks for a little more than needed.
+   */
+  public long lastCommittedAtOrBefore(long timestamp) {
+    synchronized (visibility) {
+      if (timestamp >= visible) {
+        return visible;
+      }
+      int low = 0;
+      int high = recentCount - 1;
+      long found = beforeRecent;
+      while (low <= high) {
+        int mid = (low + high) >>> 1;
+        long ts = recent[(recentStart + mid) % RECENT_BATCHES];
+        if (ts <= timestamp) {
+          found = ts;
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      return found;
+    }
+  }
+
+  /** Remembers a batch that became visible; under the visibility monitor. */
+  private void remember(long timestamp) {
+    if (recentCount == RECENT_BATCHES) {
+      beforeRecent = recent[recentStart];
+      recentStart = (recentStart + 1) % RECENT_BATCHES;
+      recentCount--;
+    }
+    recent[(recentStart + recentCount) % RECENT_BATCHES] = timestamp;
+    recentCount++;
   }
 
   /** The wall-clock milliseconds of a timestamp. */
   public static long millis(long timestamp) {
     return timestamp >>> LOGICAL_BITS;
+  }
+
+  /**
+   * The latest timestamp of a wall-clock millisecond: a snapshot there sees every batch committed
+   * in that millisecond or before.
+   */
+  public static long endOfMillis(long millis) {
+    return millis <= 0 ? 0 : (millis << LOGICAL_BITS) | ((1L << LOGICAL_BITS) - 1);
+  }
+
+  /** A timestamp for messages: the number and its wall-clock instant (UTC). */
+  public static String describe(long timestamp) {
+    return timestamp <= 0 ? "0 (none)" : timestamp + " (" + instant(millis(timestamp)) + " UTC)";
+  }
+
+  /** A wall-clock instant in milliseconds as SQL writes a TIMESTAMP, in UTC. */
+  public static String instant(long millis) {
+    return INSTANT.format(Instant.ofEpochMilli(millis));
+  }
+
+  private static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  /** The clock's time now, in milliseconds. */
+  public long nowMillis() {
+    return clock.getAsLong();
+  }
+
+  /** The applied timestamp: the rows of every batch up to it are in the vector blocks. */
+  public long applied() {
+    return applied;
+  }
+
+  /** Publishes a newer applied timestamp (the applier's), waking the queries waiting for it. */
+  public void publishApplied(long timestamp) {
+    synchronized (appliedMonitor) {
+      if (timestamp > applied) {
+        applied = timestamp;
+        appliedMonitor.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until the applied timestamp reaches {@code guarantee}, at most {@code timeoutMillis}.
+   *
+   * @return the applied timestamp then (at or above the guarantee), or -1 if the time ran out
+   */
+  public long awaitApplied(long guarantee, long timeoutMillis) throws InterruptedException {
+    long now = applied;
+    if (now >= guarantee) {
+      return now;
+    }
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    synchronized (appliedMonitor) {
+      while (applied < guarantee) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          return -1;
+        }
+        appliedMonitor.wait(Math.max(1, remaining / 1_000_000));
+      }
+      return applied;
+    }
+  }
+
+  /**
+   * Waits until a batch after {@code timestamp} is acknowledged, or {@code stop} says to stop;
+   * returns the acknowledged timestamp. The applier sleeps here between batches.
+   */
+  public long awaitCommittedAfter(long timestamp, BooleanSupplier stop)
+      throws InterruptedException {
+    synchronized (visibility) {
+      while (visible <= timestamp && !stop.getAsBoolean()) {
+        visibility.wait();
+      }
+      return visible;
+    }
+  }
+
+  /** Wakes every thread waiting in {@link #awaitCommittedAfter}, to see that it should stop. */
+  public void wakeWaiters() {
+    synchronized (visibility) {
+      visibility.notifyAll();
+    }
+  }
+
+  /**
+   * Makes a snapshot at {@code timestamp} final: later batches take later timestamps, and every
+   * batch that began at or below it has completed when this returns. A time-travel read there then
+   * sees the same rows however often it is repeated.
+   */
+  public void settle(long timestamp) {
+    commitLock.lock();
+    try {
+      last = Math.max(last, timestamp);
+    } finally {
+      commitLock.unlock();
+    }
+    synchronized (visibility) {
+      while (!inFlight.isEmpty() && inFlight.peekFirst() <= timestamp) {
+        waitOn();
+      }
+    }
   }
 
   /**
@@ -65,7 +243,7 @@ public final class Timeline {
       commitLock.unlock();
       throw broken;
     }
-    long physical = System.currentTimeMillis() << LOGICAL_BITS;
+    long physical = clock.getAsLong() << LOGICAL_BITS;
     return register(Math.max(last + 1, physical));
   }
 
@@ -266,6 +444,7 @@ public final class Timeline {
     private void advance() {
       while (!inFlight.isEmpty() && complete.remove(inFlight.peekFirst())) {
         visible = inFlight.pollFirst();
+        remember(visible);
       }
       visibility.notifyAll();
     }

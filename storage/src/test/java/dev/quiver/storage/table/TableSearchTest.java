@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tests of {@link Table#search}: exact top-k under each metric with pushed-down filters, checked
- * against a brute-force oracle over random data.
+ * against a brute-force oracle over random data, with rows in memory both in the vector blocks and
+ * not yet applied.
  */
 class TableSearchTest {
   private static final int ID = 0;
@@ -62,13 +63,23 @@ class TableSearchTest {
       int rowCount = random.nextInt(300);
       TableFixture t = items(dimension);
       List<Object[]> rows = new ArrayList<>();
+      // Rows below `applied` are in the vector blocks (as the engine's applier leaves them), the
+      // others are searched one by one.
+      int applied = random.nextInt(rowCount + 1);
       WriteBatch batch = new WriteBatch();
       for (int id = 0; id < rowCount; id++) {
         Object[] r = randomRow(random, id, dimension);
         rows.add(r);
         batch.insert(r);
+        if (id + 1 == applied) {
+          t.table.apply(batch);
+          t.table.applyPending();
+          batch = new WriteBatch();
+        }
       }
-      t.table.apply(batch);
+      if (!batch.isEmpty()) {
+        t.table.apply(batch);
+      }
       for (int query = 0; query < 20; query++) {
         Metric metric = Metric.values()[random.nextInt(Metric.values().length)];
         Filter filter = randomFilter(random, 2);
@@ -85,6 +96,8 @@ class TableSearchTest {
                 + seed
                 + " round="
                 + round
+                + " applied="
+                + applied
                 + " metric="
                 + metric
                 + " k="
