@@ -26,18 +26,20 @@ record QuiverUrl(Kind kind, String location, Map<String, String> properties) {
 
   /** The connection properties Quiver understands, each with its accepted values. */
   static final Map<String, String> KNOWN_PROPERTIES =
-      Map.of(
-          "consistency_level", "STRONG, BOUNDED, SESSION or EVENTUALLY",
-          "bounded_staleness_ms", "a whole number of milliseconds, 0 or more",
-          "consistency_timeout_ms", "a whole number of milliseconds, 0 or more",
-          "sync", "commit or none",
-          "user", "a user name (remote: the server's users file)",
-          "password", "a password",
-          "url", "the server address of a remote: URL, http://HOST:PORT or https://HOST:PORT",
-          "authentication", "remote: basic (default) or digest, as the server's --auth",
-          "truststore", "remote over https: a keystore file holding the server's certificate",
-          "truststore_password", "remote over https: the truststore's password",
-          "hostname_verification", "remote over https: strict (default) or none");
+      Map.ofEntries(
+          Map.entry("consistency_level", "STRONG, BOUNDED, SESSION or EVENTUALLY"),
+          Map.entry("bounded_staleness_ms", "a whole number of milliseconds, 0 or more"),
+          Map.entry("consistency_timeout_ms", "a whole number of milliseconds, 0 or more"),
+          Map.entry("sync", "commit or none"),
+          Map.entry("user", "a user name (remote: the server's users file)"),
+          Map.entry("password", "a password"),
+          Map.entry(
+              "url", "the server address of a remote: URL, http://HOST:PORT or https://HOST:PORT"),
+          Map.entry("authentication", "remote: basic (default) or digest, as the server's --auth"),
+          Map.entry(
+              "truststore", "remote over https: a keystore file holding the server's certificate"),
+          Map.entry("truststore_password", "remote over https: the truststore's password"),
+          Map.entry("hostname_verification", "remote over https: strict (default) or none"));
 
   private static final Set<String> LEVELS = Set.of("strong", "bounded", "session", "eventually");
 
