@@ -86,6 +86,7 @@ public final class BenchMain {
   static int run(boolean quick, Path out, int rows, int queries, String arguments)
       throws Exception {
     long suiteStart = System.nanoTime();
+    LoadMonitor load = new LoadMonitor();
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("quiver-bench");
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "quiver-bench");
@@ -118,7 +119,7 @@ public final class BenchMain {
       }
     } else {
       settings =
-          new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 200, new int[] {1, 2, 4, 8}, 5, 40);
+          new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 200, new int[] {1, 2, 4, 8}, 3, 40);
       int fashionRows = rows;
       if (Files.isDirectory(Dataset.FASHION)) {
         plans.add(
@@ -143,14 +144,11 @@ public final class BenchMain {
       } else {
         problems.add("wordnet-base is missing: the WordNet set is skipped");
       }
-      // At 1M rows each HNSW build takes minutes: the float and int8 graphs, IVF and exact search
-      // against Lucene, hnswlib and FAISS IVF keep the suite well under an hour.
+      // At 1M rows each HNSW build takes minutes: the float graph, IVF and exact search against
+      // Lucene, hnswlib and FAISS IVF keep the suite well under an hour.
       List<QuiverRunner.IndexKind> scale =
           all.stream()
-              .filter(
-                  k ->
-                      List.of("quiver", "quiver-int8", "quiver-ivf", "quiver-flat")
-                          .contains(k.system()))
+              .filter(k -> List.of("quiver", "quiver-ivf", "quiver-flat").contains(k.system()))
               .toList();
       plans.add(
           new Plan(
@@ -198,12 +196,15 @@ public final class BenchMain {
                     Math.round((System.nanoTime() - start) / 1e8) / 10.0)));
         // Each data set's databases are deleted once measured: the 1M set needs the disk.
         deleteContents(work);
+        // A long run shows its results so far.
+        Files.write(out.resolve("results.jsonl"), lines, StandardCharsets.UTF_8);
       }
     } finally {
       delete(work);
     }
     problems.forEach(p -> lines.add(Json.write(Json.fields("system", "harness", "error", p))));
-    lines.add(suiteLine(quick, arguments, (System.nanoTime() - suiteStart) / 1e9));
+    load.close();
+    lines.add(suiteLine(quick, arguments, (System.nanoTime() - suiteStart) / 1e9, load));
     Path jsonl = out.resolve("results.jsonl");
     Files.write(jsonl, lines, StandardCharsets.UTF_8);
     plot(jsonl, out);
@@ -213,7 +214,8 @@ public final class BenchMain {
   }
 
   /** The run's command, date, wall time and machine, for the report's header. */
-  private static String suiteLine(boolean quick, String arguments, double seconds) {
+  private static String suiteLine(
+      boolean quick, String arguments, double seconds, LoadMonitor load) {
     String cpu = "unknown CPU";
     long memoryKb = 0;
     try {
@@ -252,6 +254,10 @@ public final class BenchMain {
             Math.round(Runtime.getRuntime().maxMemory() / 1073741824.0 * 10) / 10.0,
             "cpu",
             cpu,
+            "mean_load",
+            Math.round(load.mean() * 100) / 100.0,
+            "max_load",
+            Math.round(load.max() * 100) / 100.0,
             "jdk",
             System.getProperty("java.vm.name") + " " + Runtime.version());
     for (String pkg : List.of("python3-faiss", "python3-hnswlib")) {

@@ -72,7 +72,7 @@ final class LuceneRunner {
         List<Result> unfiltered = new ArrayList<>();
         for (Filter filter : Filter.ALL) {
           // Warmed up like Quiver's runner, so that both start from compiled code.
-          search(searcher, data, filter, k, efs[0], Math.min(1500, data.queries().length));
+          search(searcher, data, filter, k, efs[0], Math.min(1000, data.queries().length));
           for (int ef : efs) {
             search(searcher, data, filter, k, ef, Math.min(100, data.queries().length));
             long t = System.nanoTime();

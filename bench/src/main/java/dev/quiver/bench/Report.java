@@ -81,6 +81,15 @@ final class Report {
               num(suite, "seconds") / 60,
               str(suite, "python3-faiss"),
               str(suite, "python3-hnswlib")));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "The 1-minute load average during the run was %.1f on average (at most %.1f): the"
+                  + " harness keeps one or two cores busy, so much more than 2 means other work"
+                  + " competed with it for these %d cores and slowed every system.%n%n",
+              num(suite, "mean_load"),
+              num(suite, "max_load"),
+              (int) num(suite, "cores")));
     }
     md.append(
         "Top-10 everywhere. Quiver runs through a JDBC PreparedStatement (one per query shape,"
