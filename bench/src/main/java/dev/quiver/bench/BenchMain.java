@@ -52,6 +52,7 @@ public final class BenchMain {
     Path out = Path.of("docs/bench");
     int rows = 60_000;
     int queries = 1000;
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -59,6 +60,7 @@ public final class BenchMain {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--queries" -> queries = Integer.parseInt(args[++i]);
         case "--report-only" -> reportOnly = true;
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -72,7 +74,7 @@ public final class BenchMain {
           StandardCharsets.UTF_8);
       return;
     }
-    System.exit(run(quick, out, rows, queries, String.join(" ", args)));
+    System.exit(run(quick, out, rows, queries, only, String.join(" ", args)));
   }
 
   /** One data set of the suite, what runs on it, and how it is made. */
@@ -83,7 +85,11 @@ public final class BenchMain {
     Dataset load() throws IOException;
   }
 
-  static int run(boolean quick, Path out, int rows, int queries, String arguments)
+  /**
+   * Runs the suite, or with {@code only} (a plan label: fashion-mnist, synthetic, wordnet,
+   * synthetic-1M) that data set alone, replacing its lines in an existing results.jsonl.
+   */
+  static int run(boolean quick, Path out, int rows, int queries, String only, String arguments)
       throws Exception {
     long suiteStart = System.nanoTime();
     LoadMonitor load = new LoadMonitor();
@@ -91,6 +97,17 @@ public final class BenchMain {
     Path work = Files.createTempDirectory("quiver-bench");
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "quiver-bench");
     List<String> lines = new ArrayList<>();
+    // With --only, the other data sets' lines of an earlier run stay.
+    List<String> previous = new ArrayList<>();
+    Path jsonl = out.resolve("results.jsonl");
+    if (only != null && Files.exists(jsonl)) {
+      for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
+        Map<String, Object> row = Json.read(line);
+        if (row.get("dataset") != null) {
+          previous.add(line);
+        }
+      }
+    }
     List<String> problems = new ArrayList<>();
     if (!quick) {
       PACKAGES.forEach(p -> Debian.ensure(p, problems));
@@ -98,7 +115,7 @@ public final class BenchMain {
     // The quick run sweeps two values per parameter: it checks the harness, not the curves.
     int[] efs = quick ? new int[] {10, 80} : EF_SEARCH;
     int[] nprobes = quick ? new int[] {2, 16} : NPROBE;
-    List<QuiverRunner.IndexKind> all = QuiverRunner.kinds(efs, nprobes);
+    List<QuiverRunner.IndexKind> all = QuiverRunner.kinds(efs, nprobes, queries);
     List<String> allPeers = List.of("hnswlib", "faiss-hnsw", "faiss-flat", "faiss-ivf");
     List<Plan> plans = new ArrayList<>();
     QuiverRunner.Settings settings;
@@ -144,11 +161,18 @@ public final class BenchMain {
       } else {
         problems.add("wordnet-base is missing: the WordNet set is skipped");
       }
-      // At 1M rows each HNSW build takes minutes: the float graph, IVF and exact search against
-      // Lucene, hnswlib and FAISS IVF keep the suite well under an hour.
+      // At 1M rows each HNSW build takes minutes, and Quiver's filtered search tests every row
+      // of every segment (a full column scan per query): the float graph with two filtered
+      // points over 200 queries, IVF and exact search without filters, against Lucene, hnswlib
+      // and FAISS IVF, keep the set to about a quarter of an hour.
       List<QuiverRunner.IndexKind> scale =
           all.stream()
               .filter(k -> List.of("quiver", "quiver-ivf", "quiver-flat").contains(k.system()))
+              .map(
+                  k ->
+                      k.system().equals("quiver")
+                          ? k.filtered(new int[] {40, 160}, 200)
+                          : k.filtered(new int[] {}, 0))
               .toList();
       plans.add(
           new Plan(
@@ -157,12 +181,16 @@ public final class BenchMain {
               List.of("hnswlib", "faiss-ivf"),
               () -> Dataset.synthetic(SCALE_ROWS, queries, 128, K, cache)));
     }
+    if (only != null) {
+      plans.removeIf(p -> !p.label().equals(only));
+    }
     problems.forEach(p -> System.err.println("note: " + p));
     try {
       for (Plan plan : plans) {
         long start = System.nanoTime();
         Dataset data = plan.source().load();
         System.err.println("== " + data.name());
+        previous.removeIf(line -> data.name().equals(Json.read(line).get("dataset")));
         lines.add(
             Json.write(
                 Json.fields(
@@ -197,7 +225,7 @@ public final class BenchMain {
         // Each data set's databases are deleted once measured: the 1M set needs the disk.
         deleteContents(work);
         // A long run shows its results so far.
-        Files.write(out.resolve("results.jsonl"), lines, StandardCharsets.UTF_8);
+        Files.write(jsonl, concat(previous, lines), StandardCharsets.UTF_8);
       }
     } finally {
       delete(work);
@@ -205,12 +233,18 @@ public final class BenchMain {
     problems.forEach(p -> lines.add(Json.write(Json.fields("system", "harness", "error", p))));
     load.close();
     lines.add(suiteLine(quick, arguments, (System.nanoTime() - suiteStart) / 1e9, load));
-    Path jsonl = out.resolve("results.jsonl");
-    Files.write(jsonl, lines, StandardCharsets.UTF_8);
+    List<String> results = concat(previous, lines);
+    Files.write(jsonl, results, StandardCharsets.UTF_8);
     plot(jsonl, out);
-    Files.writeString(out.resolve("report.md"), Report.write(lines), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("report.md"), Report.write(results), StandardCharsets.UTF_8);
     System.err.println("wrote " + jsonl + ", " + out.resolve("report.md") + " and the plots");
     return 0;
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
   }
 
   /** The run's command, date, wall time and machine, for the report's header. */

@@ -31,7 +31,8 @@ final class QuiverRunner {
 
   /**
    * An index to measure: its name in the results, its method, quantization (HNSW), the parameter
-   * swept (null for FLAT, measured once), and whether the filtered queries are measured too.
+   * swept (null for FLAT, measured once) without a filter and with one (no values: the filtered
+   * queries are not measured), and how many queries each filtered point times.
    */
   record IndexKind(
       String system,
@@ -39,9 +40,15 @@ final class QuiverRunner {
       String quantization,
       String parameter,
       int[] values,
-      boolean filtered) {
+      int[] filteredValues,
+      int filteredQueries) {
     boolean hnsw() {
       return using.equals("HNSW");
+    }
+
+    /** The same kind with other filtered sweeps. */
+    IndexKind filtered(int[] values, int queries) {
+      return new IndexKind(system, using, quantization, parameter, this.values, values, queries);
     }
   }
 
@@ -49,14 +56,16 @@ final class QuiverRunner {
    * Every index kind: HNSW with each quantization, IVF_FLAT and FLAT. The int4 and binary graphs
    * filter the same way as the int8 one, so their filtered sweeps are left out to save time.
    */
-  static List<IndexKind> kinds(int[] efs, int[] nprobes) {
+  static List<IndexKind> kinds(int[] efs, int[] nprobes, int queries) {
+    int[] none = {};
+    int[] once = {0};
     return List.of(
-        new IndexKind("quiver", "HNSW", "none", "ef_search", efs, true),
-        new IndexKind("quiver-int8", "HNSW", "int8", "ef_search", efs, true),
-        new IndexKind("quiver-int4", "HNSW", "int4", "ef_search", efs, false),
-        new IndexKind("quiver-binary", "HNSW", "binary", "ef_search", efs, false),
-        new IndexKind("quiver-ivf", "IVF_FLAT", null, "nprobe", nprobes, true),
-        new IndexKind("quiver-flat", "FLAT", null, null, new int[] {0}, true));
+        new IndexKind("quiver", "HNSW", "none", "ef_search", efs, efs, queries),
+        new IndexKind("quiver-int8", "HNSW", "int8", "ef_search", efs, efs, queries),
+        new IndexKind("quiver-int4", "HNSW", "int4", "ef_search", efs, none, 0),
+        new IndexKind("quiver-binary", "HNSW", "binary", "ef_search", efs, none, 0),
+        new IndexKind("quiver-ivf", "IVF_FLAT", null, "nprobe", nprobes, nprobes, queries),
+        new IndexKind("quiver-flat", "FLAT", null, null, once, once, queries));
   }
 
   /**
@@ -131,7 +140,7 @@ final class QuiverRunner {
       lines.add(bytes(data, kind, s, dir));
 
       List<Result> unfiltered = new ArrayList<>();
-      for (Filter filter : kind.filtered() ? Filter.ALL : List.of(Filter.NONE)) {
+      for (Filter filter : kind.filteredValues().length > 0 ? Filter.ALL : List.of(Filter.NONE)) {
         List<Result> results = sweep(data, kind, settings, c, s, filter, indexedSeconds);
         results.forEach(r -> lines.add(r.toJson()));
         if (filter.equals(Filter.NONE)) {
@@ -179,16 +188,19 @@ final class QuiverRunner {
       double indexedSeconds)
       throws SQLException {
     List<Result> results = new ArrayList<>();
+    boolean unfiltered = filter.equals(Filter.NONE);
     int count =
-        kind.parameter() == null
-            ? Math.min(settings.exactQueries(), data.queries().length)
-            : data.queries().length;
+        Math.min(
+            data.queries().length,
+            Math.min(
+                kind.parameter() == null ? settings.exactQueries() : Integer.MAX_VALUE,
+                unfiltered ? Integer.MAX_VALUE : kind.filteredQueries()));
     try (PreparedStatement query = c.prepareStatement(sql(data, filter, settings.k()))) {
       // The JIT compiles the query path during the first thousand queries: warm it up once per
       // statement, so that the first parameter's rate is not the cold one.
-      int warmUp = Math.min(filter.equals(Filter.NONE) ? 1000 : 300, count);
+      int warmUp = Math.min(unfiltered ? 1000 : 300, count);
       search(query, data, 0, warmUp);
-      for (int value : kind.values()) {
+      for (int value : unfiltered ? kind.values() : kind.filteredValues()) {
         if (kind.parameter() != null) {
           s.execute("SET " + kind.parameter() + " = " + value);
         }

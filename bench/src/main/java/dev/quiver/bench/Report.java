@@ -42,6 +42,7 @@ final class Report {
             .filter(r -> "dataset".equals(r.get("workload")))
             .map(r -> str(r, "dataset"))
             .toList();
+    summary(datasets);
     for (String dataset : datasets) {
       dataset(dataset);
     }
@@ -69,8 +70,9 @@ final class Report {
           String.format(
               Locale.ROOT,
               "Produced by `%s` on %s, on %d cores (%s) with %.0f GiB of memory, %s, heap %.0f GiB."
-                  + " The whole suite took **%.1f minutes** of wall time. Peers: Debian's"
-                  + " python3-faiss %s and python3-hnswlib %s.%n%n",
+                  + " That run took **%.1f minutes** of wall time; the data sets below took"
+                  + " %.1f minutes in all (the sum of their parts, each given with its set)."
+                  + " Peers: Debian's python3-faiss %s and python3-hnswlib %s.%n%n",
               str(suite, "command"),
               str(suite, "date"),
               (int) num(suite, "cores"),
@@ -79,6 +81,11 @@ final class Report {
               str(suite, "jdk"),
               num(suite, "max_heap_gib"),
               num(suite, "seconds") / 60,
+              rows.stream()
+                      .filter(r -> "phase".equals(r.get("workload")))
+                      .mapToDouble(r -> num(r, "seconds"))
+                      .sum()
+                  / 60,
               str(suite, "python3-faiss"),
               str(suite, "python3-hnswlib")));
       md.append(
@@ -98,7 +105,8 @@ final class Report {
             + " over 10–320, IVF nprobe over 1–64, FLAT (exact) measured once. Recall@10 is"
             + " against exact ground truth computed by the harness (under the same filter for"
             + " filtered queries).\n\n");
-    md.append("| data set | rows | dimension | metric | queries | Quiver segments |\n");
+    md.append(
+        "| data set | rows | dimension | metric | queries | Quiver segments (float HNSW) |\n");
     md.append("|---|---:|---:|---|---:|---:|\n");
     for (var d : rows.stream().filter(r -> "dataset".equals(r.get("workload"))).toList()) {
       Map<String, Object> bytes = first("dataset", str(d, "dataset"), "workload", "bytes");
@@ -114,6 +122,38 @@ final class Report {
               bytes == null ? "–" : String.valueOf((long) num(bytes, "segments"))));
     }
     md.append('\n');
+  }
+
+  /** QPS at recall ≥ 0.95 of every data set side by side, and Quiver's ratios. */
+  private void summary(List<String> datasets) {
+    List<String> systems = List.of("quiver", "quiver-int8", "lucene", "hnswlib", "faiss-hnsw");
+    md.append("## Summary: queries per second at recall@10 ≥ 0.95, one thread, no filter\n\n");
+    md.append("| data set | ")
+        .append(String.join(" | ", systems))
+        .append(" | Quiver / Lucene | Quiver / hnswlib |\n");
+    md.append("|---|").append("---:|".repeat(systems.size() + 2)).append('\n');
+    for (String dataset : datasets) {
+      Map<String, List<Map<String, Object>>> bySystem = searches(dataset, "none", 1);
+      md.append("| ").append(dataset).append(" |");
+      for (String system : systems) {
+        var points = bySystem.get(system);
+        md.append(' ').append(points == null ? "–" : show(best(points, 0.95))).append(" |");
+      }
+      for (String peer : List.of("lucene", "hnswlib")) {
+        var q = bySystem.get("quiver");
+        var o = bySystem.get(peer);
+        double ratio = q == null || o == null ? 0 : best(q, 0.95) / best(o, 0.95);
+        md.append(' ')
+            .append(
+                ratio > 0 && Double.isFinite(ratio)
+                    ? String.format(Locale.ROOT, "%.2f×", ratio)
+                    : "–")
+            .append(" |");
+      }
+      md.append('\n');
+    }
+    md.append(
+        "\n(quiver is HNSW without quantization; – means not measured or never reached 0.95.)\n\n");
   }
 
   private void dataset(String dataset) {
@@ -290,15 +330,16 @@ final class Report {
     }
     md.append("### Bytes per vector\n\n");
     md.append(
-        "| index | raw vectors (.vec) | graph (.vex) | quantized codes (.veq) | IVF lists |"
-            + " other | disk | resident for fast search |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| index | segments | raw vectors (.vec) | graph (.vex) | quantized codes (.veq) |"
+            + " IVF lists | other | disk | resident for fast search |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (var b : bytes) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+              "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
               str(b, "system"),
+              (long) num(b, "segments"),
               num(b, "raw"),
               num(b, "graph"),
               num(b, "codes"),
@@ -390,12 +431,13 @@ final class Report {
         - **One machine, one run per point.** A shared 2-core VM; repeats of a point differ by up
           to 30%. Every system is warmed up (1,500 queries per statement, 100 per point) before
           it is timed.
-        - **Raw Lucene** runs in the same JVM on the same vectors with the same segment size as
-          Quiver (segments of 100,000 rows, never merged; the 1M set has 10 of each), without an
-          executor: its segments are searched one after another on the client thread. Quiver
-          searches a table's segments in parallel on its fork-join pool, which helps it on the 1M
-          set on 2 cores. The filter is an `IntPoint` range query passed to
-          `KnnFloatVectorQuery`.
+        - **Raw Lucene** runs in the same JVM on the same vectors, in segments of 100,000
+          documents (Quiver's `segment_max_rows`), never merged, searched without an executor:
+          one segment after another on the client thread. Quiver may seal smaller segments: a
+          checkpoint also runs whenever the write-ahead log has grown by 64 MiB, which for 784-d
+          vectors is about every 21,000 rows. The bytes tables give Quiver's segment count per
+          index. Quiver searches a table's segments in parallel on its fork-join pool. Lucene's
+          filter is an `IntPoint` range query passed to `KnnFloatVectorQuery`.
         - **hnswlib and FAISS** are Debian's Python packages, called once per query from Python:
           their per-call overhead (a few µs) is included. Their indexes are built on 2 threads,
           searched on one. hnswlib 0.6.2 has no filtered search (its `filter` argument came in
