@@ -6,29 +6,43 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code ./quiver bench suite [--quick] [--out DIR] [--report-only]}: prepares the data, runs
- * Quiver through JDBC, raw Lucene in this JVM and the Python peers (FAISS, hnswlib) on the same
- * vectors, and writes {@code results.jsonl}, {@code report.md} and one recall/QPS plot per data set
- * into the output folder (default {@code docs/bench}). {@code --quick} uses a small synthetic set,
- * for the test suite.
+ * {@code ./quiver bench suite [--quick] [--out DIR] [--rows N] [--queries Q] [--report-only]}:
+ * prepares the data, runs Quiver through JDBC, raw Lucene in this JVM and the Python peers (FAISS,
+ * hnswlib) on the same vectors, and writes {@code results.jsonl}, {@code report.md} and the
+ * recall/QPS plots into the output folder (default {@code docs/bench}). {@code --quick} uses tiny
+ * data, for the test suite; it installs nothing and needs no network.
  */
 public final class BenchMain {
   static final int K = 10;
   static final int M = 16;
   static final int EF_CONSTRUCTION = 100;
   static final int[] EF_SEARCH = {10, 20, 40, 80, 160, 320};
+  static final int[] NPROBE = {1, 2, 4, 8, 16, 32, 64};
   static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  /** The WordNet sample: 100,000 of the 117,033 distinct glosses keep it to one segment. */
+  static final int WORDNET_ROWS = 100_000;
+
+  static final int SCALE_ROWS = 1_000_000;
+
+  /** The Debian packages the full suite installs when missing. */
+  static final List<String> PACKAGES =
+      List.of(
+          "python3-faiss",
+          "python3-hnswlib",
+          "python3-matplotlib",
+          "dataset-fashion-mnist",
+          "wordnet-base");
 
   private BenchMain() {}
 
@@ -38,6 +52,7 @@ public final class BenchMain {
     Path out = Path.of("docs/bench");
     int rows = 60_000;
     int queries = 1000;
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -45,6 +60,7 @@ public final class BenchMain {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--queries" -> queries = Integer.parseInt(args[++i]);
         case "--report-only" -> reportOnly = true;
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -54,89 +70,289 @@ public final class BenchMain {
       plot(jsonl, out);
       Files.writeString(
           out.resolve("report.md"),
-          report(Files.readAllLines(jsonl, StandardCharsets.UTF_8), false),
+          Report.write(Files.readAllLines(jsonl, StandardCharsets.UTF_8)),
           StandardCharsets.UTF_8);
       return;
     }
-    System.exit(run(quick, out, rows, queries));
+    System.exit(run(quick, out, rows, queries, only, String.join(" ", args)));
   }
 
-  static int run(boolean quick, Path out, int rows, int queries) throws Exception {
+  /** One data set of the suite, what runs on it, and how it is made. */
+  private record Plan(
+      String label, List<QuiverRunner.IndexKind> kinds, List<String> peers, DatasetSource source) {}
+
+  private interface DatasetSource {
+    Dataset load() throws IOException;
+  }
+
+  /**
+   * Runs the suite, or with {@code only} (a plan label: fashion-mnist, synthetic, wordnet,
+   * synthetic-1M) that data set alone, replacing its lines in an existing results.jsonl.
+   */
+  static int run(boolean quick, Path out, int rows, int queries, String only, String arguments)
+      throws Exception {
+    long suiteStart = System.nanoTime();
+    LoadMonitor load = new LoadMonitor();
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("quiver-bench");
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "quiver-bench");
-    List<Dataset> datasets = new ArrayList<>();
-    if (quick) {
-      datasets.add(Dataset.synthetic(3000, 50, 32, K, cache));
-    } else {
-      if (Files.isDirectory(Dataset.FASHION)) {
-        datasets.add(Dataset.fashionMnist(rows, queries, K, cache));
-      } else {
-        System.err.println(
-            "fashion-mnist skipped: apt-get install dataset-fashion-mnist to include it");
-      }
-      datasets.add(Dataset.synthetic(100_000, queries, 128, K, cache));
-    }
     List<String> lines = new ArrayList<>();
+    // With --only, the other data sets' lines of an earlier run stay.
+    List<String> previous = new ArrayList<>();
+    Path jsonl = out.resolve("results.jsonl");
+    if (only != null && Files.exists(jsonl)) {
+      for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
+        Map<String, Object> row = Json.read(line);
+        if (row.get("dataset") != null) {
+          previous.add(line);
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    if (!quick) {
+      PACKAGES.forEach(p -> Debian.ensure(p, problems));
+    }
+    // The quick run sweeps two values per parameter: it checks the harness, not the curves.
+    int[] efs = quick ? new int[] {10, 80} : EF_SEARCH;
+    int[] nprobes = quick ? new int[] {2, 16} : NPROBE;
+    List<QuiverRunner.IndexKind> all = QuiverRunner.kinds(efs, nprobes, queries);
+    List<String> allPeers = List.of("hnswlib", "faiss-hnsw", "faiss-flat", "faiss-ivf");
+    List<Plan> plans = new ArrayList<>();
+    QuiverRunner.Settings settings;
+    if (quick) {
+      settings = new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 50, new int[] {1, 2}, 0.5, 4);
+      plans.add(
+          new Plan("synthetic", all, allPeers, () -> Dataset.synthetic(3000, 50, 32, K, cache)));
+      if (Wordnet.installed()) {
+        // Embeds 1,020 glosses once (a few seconds), then reads them from the cache.
+        plans.add(
+            new Plan(
+                "wordnet",
+                List.of(all.getFirst()),
+                List.of(),
+                () -> Wordnet.dataset(1000, 20, K, cache)));
+      } else {
+        problems.add("wordnet-base is not installed: the quick run skips the WordNet set");
+      }
+    } else {
+      settings =
+          new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 200, new int[] {1, 2, 4, 8}, 3, 40);
+      int fashionRows = rows;
+      if (Files.isDirectory(Dataset.FASHION)) {
+        plans.add(
+            new Plan(
+                "fashion-mnist",
+                all,
+                allPeers,
+                () -> Dataset.fashionMnist(fashionRows, queries, K, cache)));
+      } else {
+        problems.add("dataset-fashion-mnist is missing: the Fashion-MNIST set is skipped");
+      }
+      plans.add(
+          new Plan(
+              "synthetic",
+              all,
+              allPeers,
+              () -> Dataset.synthetic(100_000, queries, 128, K, cache)));
+      if (Wordnet.installed()) {
+        plans.add(
+            new Plan(
+                "wordnet", all, allPeers, () -> Wordnet.dataset(WORDNET_ROWS, queries, K, cache)));
+      } else {
+        problems.add("wordnet-base is missing: the WordNet set is skipped");
+      }
+      // At 1M rows each HNSW build takes minutes, and Quiver's filtered search tests every row
+      // of every segment (a full column scan per query): the float graph with two filtered
+      // points over 200 queries, IVF and exact search without filters, against Lucene, hnswlib
+      // and FAISS IVF, keep the set to about a quarter of an hour.
+      List<QuiverRunner.IndexKind> scale =
+          all.stream()
+              .filter(k -> List.of("quiver", "quiver-ivf", "quiver-flat").contains(k.system()))
+              .map(
+                  k ->
+                      k.system().equals("quiver")
+                          ? k.filtered(new int[] {40, 160}, 200)
+                          : k.filtered(new int[] {}, 0))
+              .toList();
+      plans.add(
+          new Plan(
+              "synthetic-1M",
+              scale,
+              List.of("hnswlib", "faiss-ivf"),
+              () -> Dataset.synthetic(SCALE_ROWS, queries, 128, K, cache)));
+    }
+    if (only != null) {
+      plans.removeIf(p -> !p.label().equals(only));
+    }
+    problems.forEach(p -> System.err.println("note: " + p));
     try {
-      for (Dataset data : datasets) {
+      for (Plan plan : plans) {
+        long start = System.nanoTime();
+        Dataset data = plan.source().load();
         System.err.println("== " + data.name());
-        List<Result> results = new ArrayList<>();
-        results.addAll(QuiverRunner.run(data, work, M, EF_CONSTRUCTION, EF_SEARCH, K, lines));
-        results.addAll(LuceneRunner.run(data, work, M, EF_CONSTRUCTION, EF_SEARCH, K));
-        results.forEach(r -> lines.add(r.toJson()));
-        lines.addAll(peers(data, work));
+        previous.removeIf(line -> data.name().equals(Json.read(line).get("dataset")));
+        lines.add(
+            Json.write(
+                Json.fields(
+                    "dataset",
+                    data.name(),
+                    "workload",
+                    "dataset",
+                    "rows",
+                    data.base().length,
+                    "queries",
+                    data.queries().length,
+                    "dimension",
+                    data.dimension(),
+                    "metric",
+                    data.metric(),
+                    "seconds_to_load",
+                    Math.round((System.nanoTime() - start) / 1e8) / 10.0)));
+        QuiverRunner.run(data, work, plan.kinds(), settings, lines);
+        LuceneRunner.run(data, work, settings, efs, lines);
+        if (!plan.peers().isEmpty()) {
+          lines.addAll(peers(data, work, plan.peers(), settings.exactQueries(), efs, nprobes));
+        }
+        lines.add(
+            Json.write(
+                Json.fields(
+                    "dataset",
+                    data.name(),
+                    "workload",
+                    "phase",
+                    "seconds",
+                    Math.round((System.nanoTime() - start) / 1e8) / 10.0)));
+        // Each data set's databases are deleted once measured: the 1M set needs the disk.
+        deleteContents(work);
+        // A long run shows its results so far.
+        Files.write(jsonl, concat(previous, lines), StandardCharsets.UTF_8);
       }
     } finally {
       delete(work);
     }
-    Path jsonl = out.resolve("results.jsonl");
-    Files.write(jsonl, lines, StandardCharsets.UTF_8);
+    problems.forEach(p -> lines.add(Json.write(Json.fields("system", "harness", "error", p))));
+    load.close();
+    lines.add(suiteLine(quick, arguments, (System.nanoTime() - suiteStart) / 1e9, load));
+    List<String> results = concat(previous, lines);
+    Files.write(jsonl, results, StandardCharsets.UTF_8);
     plot(jsonl, out);
-    Files.writeString(out.resolve("report.md"), report(lines, quick), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("report.md"), Report.write(results), StandardCharsets.UTF_8);
     System.err.println("wrote " + jsonl + ", " + out.resolve("report.md") + " and the plots");
     return 0;
   }
 
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  /** The run's command, date, wall time and machine, for the report's header. */
+  private static String suiteLine(
+      boolean quick, String arguments, double seconds, LoadMonitor load) {
+    String cpu = "unknown CPU";
+    long memoryKb = 0;
+    try {
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .findFirst()
+              .orElse(cpu);
+      memoryKb =
+          Files.readAllLines(Path.of("/proc/meminfo")).stream()
+              .filter(l -> l.startsWith("MemTotal:"))
+              .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+              .findFirst()
+              .orElse(0);
+    } catch (IOException e) {
+      // Not Linux: the report says less about the machine.
+    }
+    Map<String, Object> fields =
+        Json.fields(
+            "workload",
+            "suite",
+            "quick",
+            quick ? 1 : 0,
+            "command",
+            ("./quiver bench suite " + arguments).strip(),
+            "date",
+            LocalDate.now().toString(),
+            "seconds",
+            Math.round(seconds * 10) / 10.0,
+            "cores",
+            Runtime.getRuntime().availableProcessors(),
+            "memory_gib",
+            Math.round(memoryKb / 1048576.0 * 10) / 10.0,
+            "max_heap_gib",
+            Math.round(Runtime.getRuntime().maxMemory() / 1073741824.0 * 10) / 10.0,
+            "cpu",
+            cpu,
+            "mean_load",
+            Math.round(load.mean() * 100) / 100.0,
+            "max_load",
+            Math.round(load.max() * 100) / 100.0,
+            "jdk",
+            System.getProperty("java.vm.name") + " " + Runtime.version());
+    for (String pkg : List.of("python3-faiss", "python3-hnswlib")) {
+      fields.put(pkg, Debian.version(pkg));
+    }
+    return Json.write(fields);
+  }
+
   /** Runs peers.py on the data set; its JSON lines, or one error line when Python is missing. */
-  private static List<String> peers(Dataset data, Path work) throws IOException {
+  private static List<String> peers(
+      Dataset data, Path work, List<String> systems, int exactQueries, int[] efs, int[] nprobes)
+      throws IOException {
     Path script = script("peers.py");
     if (!Files.isExecutable(PYTHON) || script == null) {
       return List.of(
-          "{\"dataset\": \""
-              + data.name()
-              + "\", \"system\": \"peers\", \"error\": \"no "
-              + PYTHON
-              + " or peers.py\"}");
+          Json.write(
+              Json.fields(
+                  "dataset",
+                  data.name(),
+                  "system",
+                  "peers",
+                  "error",
+                  "no " + PYTHON + " or peers.py")));
     }
     Path base = work.resolve(data.name() + ".base.fvecs");
     Path queries = work.resolve(data.name() + ".query.fvecs");
-    Path truth = work.resolve(data.name() + ".truth.ivecs");
     Dataset.writeFvecs(data.base(), base);
     Dataset.writeFvecs(data.queries(), queries);
-    Dataset.writeIvecs(data.truth(), truth);
     List<String> command =
-        List.of(
-            PYTHON.toString(),
-            script.toString(),
-            "--base",
-            base.toString(),
-            "--queries",
-            queries.toString(),
-            "--truth",
-            truth.toString(),
-            "--k",
-            Integer.toString(K),
-            "--metric",
-            data.metric(),
-            "--m",
-            Integer.toString(M),
-            "--ef-construction",
-            Integer.toString(EF_CONSTRUCTION),
-            "--ef-search",
-            Arrays.stream(EF_SEARCH).mapToObj(Integer::toString).collect(Collectors.joining(",")),
-            "--dataset",
-            data.name());
+        new ArrayList<>(
+            List.of(
+                PYTHON.toString(),
+                script.toString(),
+                "--base",
+                base.toString(),
+                "--queries",
+                queries.toString(),
+                "--k",
+                Integer.toString(K),
+                "--metric",
+                data.metric(),
+                "--m",
+                Integer.toString(M),
+                "--ef-construction",
+                Integer.toString(EF_CONSTRUCTION),
+                "--ef-search",
+                Arrays.stream(efs).mapToObj(Integer::toString).collect(Collectors.joining(",")),
+                "--nprobe",
+                Arrays.stream(nprobes).mapToObj(Integer::toString).collect(Collectors.joining(",")),
+                "--exact-queries",
+                Integer.toString(exactQueries),
+                "--systems",
+                String.join(",", systems),
+                "--dataset",
+                data.name()));
+    for (Filter filter : Filter.ALL) {
+      Path truth = work.resolve(data.name() + ".truth-" + filter.below() + ".ivecs");
+      Dataset.writeIvecs(data.truth().get(filter), truth);
+      command.add("--truth");
+      command.add(filter.label() + ":" + filter.below() + ":" + truth);
+    }
     return runPython(command);
   }
 
@@ -185,101 +401,12 @@ public final class BenchMain {
     return null;
   }
 
-  /** The markdown report: per data set, QPS at recall targets and the ratios to the baselines. */
-  static String report(List<String> lines, boolean quick) {
-    StringBuilder md = new StringBuilder("# Benchmark results\n\n");
-    md.append(
-        quick
-            ? "A `--quick` run on tiny synthetic data: it shows the harness works, not speed.\n\n"
-            : "Produced by `./quiver bench suite`. Top-10, one query at a time on one thread;"
-                + " HNSW m = 16, ef_construction = 100 everywhere.\n\n"
-                + "Caveats: a shared 2-core VM, one run per point (repeats differ by up to 30%)."
-                + " Quiver is measured through JDBC after a warm-up; raw Lucene in the same JVM"
-                + " with the same warm-up; hnswlib and FAISS in Python (Debian's packages), whose"
-                + " per-query call overhead is included. The data sets are a 60,000-image"
-                + " Fashion-MNIST sample and 100,000 synthetic 128-d vectors, not yet the 1M set"
-                + " or the WordNet embeddings the harness is meant to add.\n\n");
-    Map<String, Map<String, List<double[]>>> byDataset = new TreeMap<>();
-    for (String line : lines) {
-      if (line.contains("\"error\"") || line.contains("\"workload\": \"insert\"")) {
-        continue;
-      }
-      String dataset = field(line, "dataset");
-      String system = field(line, "system");
-      double recall = Double.parseDouble(number(line, "recall"));
-      double qps = Double.parseDouble(number(line, "qps"));
-      byDataset
-          .computeIfAbsent(dataset, d -> new TreeMap<>())
-          .computeIfAbsent(system, s -> new ArrayList<>())
-          .add(new double[] {recall, qps});
-    }
-    for (var dataset : byDataset.entrySet()) {
-      md.append("## ").append(dataset.getKey()).append("\n\n");
-      md.append("![recall vs QPS](recall-qps-").append(dataset.getKey()).append(".png)\n\n");
-      md.append("| system | best QPS at recall@10 ≥ 0.95 | at ≥ 0.90 | highest recall |\n");
-      md.append("|---|---:|---:|---:|\n");
-      Map<String, Double> at95 = new TreeMap<>();
-      for (var system : dataset.getValue().entrySet()) {
-        double q95 = best(system.getValue(), 0.95);
-        double q90 = best(system.getValue(), 0.90);
-        double top = system.getValue().stream().mapToDouble(p -> p[0]).max().orElse(Double.NaN);
-        at95.put(system.getKey(), q95);
-        md.append(
-            String.format(
-                Locale.ROOT,
-                "| %s | %s | %s | %.3f |%n",
-                system.getKey(),
-                show(q95),
-                show(q90),
-                top));
-      }
-      md.append('\n');
-      Double quiver = at95.get("quiver");
-      for (String peer : List.of("lucene", "hnswlib", "faiss-hnsw")) {
-        Double other = at95.get(peer);
-        if (quiver != null && other != null && quiver > 0 && other > 0) {
-          md.append(
-              String.format(
-                  Locale.ROOT, "Quiver / %s at recall ≥ 0.95: %.2f×%n%n", peer, quiver / other));
-        }
+  private static void deleteContents(Path root) throws IOException {
+    try (Stream<Path> children = Files.list(root)) {
+      for (Path child : children.toList()) {
+        delete(child);
       }
     }
-    md.append(
-        "## Where a Quiver query's time goes\n\n"
-            + "See the JDK Flight Recorder profile in [../indexes.md](../indexes.md#query-time):"
-            + " most of an indexed top-10 is Lucene's HNSW search; JDBC, Calcite and the"
-            + " projection take a few percent.\n\n");
-    md.append("## Durable bulk insert (batches of 1000, sync=commit) and time until indexed\n\n");
-    lines.stream()
-        .filter(l -> l.contains("\"workload\": \"insert\""))
-        .forEach(l -> md.append("- `").append(l).append("`\n"));
-    md.append('\n');
-    lines.stream()
-        .filter(l -> l.contains("\"error\""))
-        .forEach(l -> md.append("- not measured: `").append(l).append("`\n"));
-    return md.toString();
-  }
-
-  private static double best(List<double[]> points, double recall) {
-    return points.stream().filter(p -> p[0] >= recall).mapToDouble(p -> p[1]).max().orElse(0);
-  }
-
-  private static String show(double qps) {
-    return qps > 0 ? String.format(Locale.ROOT, "%.0f", qps) : "–";
-  }
-
-  private static String field(String json, String name) {
-    int i = json.indexOf("\"" + name + "\": \"") + name.length() + 5;
-    return json.substring(i, json.indexOf('"', i));
-  }
-
-  private static String number(String json, String name) {
-    int i = json.indexOf("\"" + name + "\": ") + name.length() + 4;
-    int end = i;
-    while (end < json.length() && "0123456789.-eE".indexOf(json.charAt(end)) >= 0) {
-      end++;
-    }
-    return json.substring(i, end);
   }
 
   private static void delete(Path root) throws IOException {

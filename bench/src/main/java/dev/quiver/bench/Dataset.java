@@ -6,17 +6,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
+import org.apache.lucene.util.VectorUtil;
 
 /**
- * A benchmark data set: base vectors, query vectors, their metric, and the exact top-k of every
- * query (computed once and cached, since it costs queries × rows distances).
+ * A benchmark data set: base vectors (row i has id i and category {@code i mod 100}), query
+ * vectors, their metric, and the exact top-k of every query under every {@link Filter} (computed
+ * once and cached, since it costs queries × rows distances).
  */
-record Dataset(String name, String metric, float[][] base, float[][] queries, int[][] truth) {
+record Dataset(
+    String name, String metric, float[][] base, float[][] queries, Map<Filter, int[][]> truth) {
   static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
   /**
@@ -25,8 +34,7 @@ record Dataset(String name, String metric, float[][] base, float[][] queries, in
   static Dataset fashionMnist(int rows, int queries, int k, Path cache) throws IOException {
     float[][] base = idxImages(FASHION.resolve("train-images-idx3-ubyte.gz"), rows);
     float[][] test = idxImages(FASHION.resolve("t10k-images-idx3-ubyte.gz"), queries);
-    String name = "fashion-mnist-784-" + base.length;
-    return new Dataset(name, "l2", base, test, truth(name, base, test, k, "l2", cache));
+    return of("fashion-mnist-784-" + base.length, "l2", base, test, k, cache);
   }
 
   /** Clustered Gaussian vectors: 100 centers, each vector near one. */
@@ -49,8 +57,40 @@ record Dataset(String name, String metric, float[][] base, float[][] queries, in
         }
       }
     }
-    String name = "synthetic-clustered-" + dim + "-" + rows;
-    return new Dataset(name, "l2", base, test, truth(name, base, test, k, "l2", cache));
+    return of("synthetic-clustered-" + dim + "-" + rows, "l2", base, test, k, cache);
+  }
+
+  /** A data set from its vectors, with its ground truth from the cache or computed now. */
+  static Dataset of(
+      String name, String metric, float[][] base, float[][] queries, int k, Path cache)
+      throws IOException {
+    Map<Filter, int[][]> truth = new LinkedHashMap<>();
+    for (Filter filter : Filter.ALL) {
+      Path file = cache.resolve(truthFileName(name, queries.length, k, filter));
+      if (Files.exists(file)) {
+        truth.put(filter, readTruth(file));
+      }
+    }
+    if (truth.size() < Filter.ALL.size()) {
+      System.err.println(name + ": computing the exact top-" + k + " of every query");
+      int[][][] computed = exactTopK(base, queries, k, metric);
+      Files.createDirectories(cache);
+      for (int f = 0; f < Filter.ALL.size(); f++) {
+        Filter filter = Filter.ALL.get(f);
+        int[][] rows = new int[queries.length][];
+        for (int q = 0; q < queries.length; q++) {
+          rows[q] = computed[q][f] == null ? new int[0] : computed[q][f];
+        }
+        writeTruth(rows, cache.resolve(truthFileName(name, queries.length, k, filter)));
+        truth.put(filter, rows);
+      }
+    }
+    return new Dataset(name, metric, base, queries, truth);
+  }
+
+  private static String truthFileName(String name, int queries, int k, Filter filter) {
+    String suffix = filter.equals(Filter.NONE) ? "" : "-cat" + filter.below();
+    return name + "-" + queries + "q-top" + k + suffix + ".truth";
   }
 
   int dimension() {
@@ -58,45 +98,109 @@ record Dataset(String name, String metric, float[][] base, float[][] queries, in
   }
 
   /** The fraction of the true top-k ids found, over all queries. */
-  double recall(int[][] found) {
+  double recall(int[][] found, Filter filter) {
+    int[][] expected = truth.get(filter);
     long hits = 0;
     long total = 0;
-    for (int q = 0; q < truth.length; q++) {
-      java.util.Set<Integer> expected = new java.util.HashSet<>();
-      for (int id : truth[q]) {
-        expected.add(id);
+    for (int q = 0; q < found.length; q++) {
+      if (found[q] == null) {
+        continue;
+      }
+      Set<Integer> ids = new HashSet<>();
+      for (int id : expected[q]) {
+        ids.add(id);
       }
       for (int id : found[q]) {
-        hits += expected.contains(id) ? 1 : 0;
+        hits += ids.contains(id) ? 1 : 0;
       }
-      total += truth[q].length;
+      total += expected[q].length;
     }
-    return hits / (double) total;
+    return total == 0 ? 0 : hits / (double) total;
   }
 
-  private static int[][] truth(
-      String name, float[][] base, float[][] queries, int k, String metric, Path cache)
-      throws IOException {
-    Path file = cache.resolve(name + "-" + queries.length + "q-top" + k + ".truth");
-    if (Files.exists(file)) {
-      try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-        int[][] truth = new int[in.readInt()][];
-        for (int q = 0; q < truth.length; q++) {
-          truth[q] = new int[in.readInt()];
-          for (int i = 0; i < truth[q].length; i++) {
-            truth[q][i] = in.readInt();
-          }
-        }
-        return truth;
-      }
+  /**
+   * The exact top-k of every query under every filter, in one pass over the rows per query: {@code
+   * [query][filter index]}. Distances through Lucene's VectorUtil, which is SIMD with the vector
+   * incubator module.
+   */
+  private static int[][][] exactTopK(float[][] base, float[][] queries, int k, String metric) {
+    return IntStream.range(0, queries.length)
+        .parallel()
+        .mapToObj(
+            q -> {
+              float[] query = queries[q];
+              NearestK[] nearest = new NearestK[Filter.ALL.size()];
+              for (int f = 0; f < nearest.length; f++) {
+                nearest[f] = new NearestK(k);
+              }
+              for (int i = 0; i < base.length; i++) {
+                float distance = distance(metric, query, base[i]);
+                for (int f = 0; f < nearest.length; f++) {
+                  if (Filter.ALL.get(f).accepts(i)) {
+                    nearest[f].offer(i, distance);
+                  }
+                }
+              }
+              int[][] ids = new int[nearest.length][];
+              for (int f = 0; f < nearest.length; f++) {
+                ids[f] = nearest[f].ids();
+              }
+              return ids;
+            })
+        .toArray(int[][][]::new);
+  }
+
+  static float distance(String metric, float[] a, float[] b) {
+    return metric.equals("cosine") ? 1 - VectorUtil.cosine(a, b) : VectorUtil.squareDistance(a, b);
+  }
+
+  /** The k smallest distances seen, kept sorted (k is 10: insertion beats a heap). */
+  private static final class NearestK {
+    private final int[] ids;
+    private final float[] distances;
+    private int size;
+
+    NearestK(int k) {
+      ids = new int[k];
+      distances = new float[k];
     }
-    int[][] truth =
-        IntStream.range(0, queries.length)
-            .parallel()
-            .mapToObj(q -> exactTopK(base, queries[q], k))
-            .toArray(int[][]::new);
-    Files.createDirectories(cache);
-    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+
+    void offer(int id, float distance) {
+      if (size == ids.length && distance >= distances[size - 1]) {
+        return;
+      }
+      int i = size == ids.length ? size - 1 : size++;
+      while (i > 0 && distances[i - 1] > distance) {
+        distances[i] = distances[i - 1];
+        ids[i] = ids[i - 1];
+        i--;
+      }
+      distances[i] = distance;
+      ids[i] = id;
+    }
+
+    int[] ids() {
+      return java.util.Arrays.copyOf(ids, size);
+    }
+  }
+
+  private static int[][] readTruth(Path file) throws IOException {
+    try (DataInputStream in =
+        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+      int[][] truth = new int[in.readInt()][];
+      for (int q = 0; q < truth.length; q++) {
+        truth[q] = new int[in.readInt()];
+        for (int i = 0; i < truth[q].length; i++) {
+          truth[q][i] = in.readInt();
+        }
+      }
+      return truth;
+    }
+  }
+
+  private static void writeTruth(int[][] truth, Path file) throws IOException {
+    try (DataOutputStream out =
+        new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
       out.writeInt(truth.length);
       for (int[] ids : truth) {
         out.writeInt(ids.length);
@@ -105,29 +209,6 @@ record Dataset(String name, String metric, float[][] base, float[][] queries, in
         }
       }
     }
-    return truth;
-  }
-
-  private static int[] exactTopK(float[][] base, float[] q, int k) {
-    java.util.PriorityQueue<double[]> heap =
-        new java.util.PriorityQueue<>((a, b) -> Double.compare(b[1], a[1]));
-    for (int i = 0; i < base.length; i++) {
-      double sum = 0;
-      for (int d = 0; d < q.length; d++) {
-        double diff = base[i][d] - q[d];
-        sum += diff * diff;
-      }
-      if (heap.size() < k) {
-        heap.add(new double[] {i, sum});
-      } else if (sum < heap.peek()[1]) {
-        heap.poll();
-        heap.add(new double[] {i, sum});
-      }
-    }
-    return heap.stream()
-        .sorted((a, b) -> Double.compare(a[1], b[1]))
-        .mapToInt(a -> (int) a[0])
-        .toArray();
   }
 
   private static float[][] idxImages(Path file, int count) throws IOException {
@@ -153,15 +234,43 @@ record Dataset(String name, String metric, float[][] base, float[][] queries, in
   /** Writes vectors as fvecs (per vector: int32 dimension, then the floats, little-endian). */
   static void writeFvecs(float[][] vectors, Path file) throws IOException {
     ByteBuffer buffer =
-        ByteBuffer.allocate(vectors.length * (4 + 4 * vectors[0].length))
-            .order(ByteOrder.LITTLE_ENDIAN);
-    for (float[] v : vectors) {
-      buffer.putInt(v.length);
-      for (float x : v) {
-        buffer.putFloat(x);
+        ByteBuffer.allocate(4 + 4 * vectors[0].length).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (float[] v : vectors) {
+        buffer.clear();
+        buffer.putInt(v.length);
+        for (float x : v) {
+          buffer.putFloat(x);
+        }
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
       }
     }
-    Files.write(file, buffer.array());
+  }
+
+  /** Reads an fvecs file written by {@link #writeFvecs}. */
+  static float[][] readFvecs(Path file) throws IOException {
+    try (FileChannel in = FileChannel.open(file)) {
+      ByteBuffer all =
+          in.map(FileChannel.MapMode.READ_ONLY, 0, in.size()).order(ByteOrder.LITTLE_ENDIAN);
+      int dim = all.getInt(0);
+      float[][] vectors = new float[(int) (in.size() / (4 + 4L * dim))][dim];
+      for (float[] v : vectors) {
+        if (all.getInt() != dim) {
+          throw new IOException(file + ": vectors of differing dimension");
+        }
+        all.asFloatBuffer().get(v);
+        all.position(all.position() + 4 * dim);
+      }
+      return vectors;
+    }
   }
 
   /** Writes ids as ivecs (per row: int32 count, then the ids, little-endian). */

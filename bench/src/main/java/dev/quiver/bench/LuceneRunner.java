@@ -1,37 +1,39 @@
 package dev.quiver.bench;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LogDocMergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * Raw Lucene 10 in the same JVM, with the same M, beam width and data: one segment, an HNSW query
- * asking for {@code ef} candidates and keeping the best k, as Quiver's segment search does. The
- * floor of Quiver's overhead.
+ * Raw Lucene 10 in the same JVM, with the same M, beam width, data and segment size as Quiver
+ * (segments of {@link QuiverRunner#SEGMENT_ROWS} documents, never merged): an HNSW query asking for
+ * {@code ef} candidates per segment and keeping the best k, as Quiver's segment search does, with
+ * the filter as an {@link IntPoint} range query on the category. The floor of Quiver's overhead.
  */
 final class LuceneRunner {
   private LuceneRunner() {}
 
-  static List<Result> run(Dataset data, Path folder, int m, int efConstruction, int[] efs, int k)
-      throws IOException {
-    List<Result> results = new ArrayList<>();
+  static void run(
+      Dataset data, Path folder, QuiverRunner.Settings settings, int[] efs, List<String> lines)
+      throws Exception {
     VectorSimilarityFunction similarity =
         data.metric().equals("cosine")
             ? VectorSimilarityFunction.COSINE
@@ -41,69 +43,114 @@ final class LuceneRunner {
     try (FSDirectory directory = FSDirectory.open(dir)) {
       IndexWriterConfig config =
           new IndexWriterConfig()
-              .setRAMBufferSizeMB(1024)
-              // Merging only adjacent segments keeps documents in insertion order.
-              .setMergePolicy(new LogDocMergePolicy())
+              .setMaxBufferedDocs(QuiverRunner.SEGMENT_ROWS)
+              .setRAMBufferSizeMB(1800)
+              // Unmerged segments keep documents in insertion order: the doc id is the row id.
+              .setMergePolicy(NoMergePolicy.INSTANCE)
               .setCodec(
                   new Lucene104Codec() {
                     @Override
                     public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                      return new Lucene99HnswVectorsFormat(m, efConstruction);
+                      return new Lucene99HnswVectorsFormat(settings.m(), settings.efConstruction());
                     }
                   });
       try (IndexWriter writer = new IndexWriter(directory, config)) {
         for (int i = 0; i < data.base().length; i++) {
           Document doc = new Document();
-          doc.add(new StoredField("id", i));
+          doc.add(new IntPoint("cat", Filter.category(i)));
           doc.add(new KnnFloatVectorField("e", data.base()[i], similarity));
           writer.addDocument(doc);
         }
-        writer.forceMerge(1);
         writer.commit();
       }
       double buildSeconds = (System.nanoTime() - start) / 1e9;
       try (DirectoryReader reader = DirectoryReader.open(directory)) {
+        // No executor: the segments are searched one after another on the calling thread.
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setQueryCache(null);
-        // Warmed up like Quiver's runner, so that both start from compiled code.
-        for (int round = 0; round < 3; round++) {
-          search(searcher, data, k, efs[0], Math.min(500, data.queries().length));
+        int k = settings.k();
+        List<Result> unfiltered = new ArrayList<>();
+        for (Filter filter : Filter.ALL) {
+          // Warmed up like Quiver's runner, so that both start from compiled code.
+          search(searcher, data, filter, k, efs[0], Math.min(1000, data.queries().length));
+          for (int ef : efs) {
+            search(searcher, data, filter, k, ef, Math.min(100, data.queries().length));
+            long t = System.nanoTime();
+            int[][] found = search(searcher, data, filter, k, ef, data.queries().length);
+            double seconds = (System.nanoTime() - t) / 1e9;
+            Result result =
+                new Result(
+                    data.name(),
+                    "lucene",
+                    "search",
+                    filter,
+                    1,
+                    "ef_search",
+                    ef,
+                    data.recall(found, filter),
+                    data.queries().length / seconds,
+                    data.queries().length,
+                    (int) Arrays.stream(found).filter(ids -> ids.length < k).count(),
+                    buildSeconds);
+            lines.add(result.toJson());
+            if (filter.equals(Filter.NONE)) {
+              unfiltered.add(result);
+            }
+          }
         }
-        for (int ef : efs) {
-          search(searcher, data, k, ef, Math.min(100, data.queries().length));
-          long t = System.nanoTime();
-          int[][] found = search(searcher, data, k, ef, data.queries().length);
-          double seconds = (System.nanoTime() - t) / 1e9;
-          results.add(
-              new Result(
-                  data.name(),
-                  "lucene",
-                  "ef_search",
-                  ef,
-                  data.recall(found),
-                  data.queries().length / seconds,
-                  data.queries().length,
-                  buildSeconds));
+        int ef = QuiverRunner.atRecall(unfiltered, 0.95);
+        for (int threads : settings.threads()) {
+          lines.add(concurrent(searcher, data, k, ef, threads).toJson());
         }
       }
     }
-    return results;
   }
 
-  private static int[][] search(IndexSearcher searcher, Dataset data, int k, int ef, int count)
-      throws IOException {
+  private static Result concurrent(IndexSearcher searcher, Dataset data, int k, int ef, int threads)
+      throws Exception {
+    int queries = data.queries().length;
+    Clients.Factory factory = () -> q -> searchOne(searcher, data, Filter.NONE, k, ef, q);
+    Clients.run(threads, Math.min(queries, 100 * threads), queries, factory);
+    int total = Math.max(2 * queries, 500 * threads);
+    Clients.Run run = Clients.run(threads, total, queries, factory);
+    return new Result(
+        data.name(),
+        "lucene",
+        "concurrency",
+        Filter.NONE,
+        threads,
+        "ef_search",
+        ef,
+        data.recall(run.found(), Filter.NONE),
+        run.qps(),
+        total,
+        0,
+        0);
+  }
+
+  private static int[][] search(
+      IndexSearcher searcher, Dataset data, Filter filter, int k, int ef, int count)
+      throws java.io.IOException {
     int[][] found = new int[data.queries().length][];
     for (int q = 0; q < count; q++) {
-      TopDocs top =
-          searcher.search(new KnnFloatVectorQuery("e", data.queries()[q], Math.max(k, ef)), k);
-      int[] ids = new int[top.scoreDocs.length];
-      int n = 0;
-      for (ScoreDoc hit : top.scoreDocs) {
-        // One segment with documents in insertion order: the doc id is the row id.
-        ids[n++] = hit.doc;
-      }
-      found[q] = ids;
+      found[q] = searchOne(searcher, data, filter, k, ef, q);
     }
     return found;
+  }
+
+  private static int[] searchOne(
+      IndexSearcher searcher, Dataset data, Filter filter, int k, int ef, int q)
+      throws java.io.IOException {
+    Query restrict =
+        filter.equals(Filter.NONE) ? null : IntPoint.newRangeQuery("cat", 0, filter.below() - 1);
+    TopDocs top =
+        searcher.search(
+            new KnnFloatVectorQuery("e", data.queries()[q], Math.max(k, ef), restrict), k);
+    int[] ids = new int[top.scoreDocs.length];
+    int n = 0;
+    for (ScoreDoc hit : top.scoreDocs) {
+      ids[n++] = hit.doc;
+    }
+    return ids;
   }
 }

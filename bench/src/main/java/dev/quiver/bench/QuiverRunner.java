@@ -1,5 +1,7 @@
 package dev.quiver.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,81 +10,106 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Quiver through JDBC, as a user runs it: per index kind a file database, durable inserts in
- * batches of 1000, the index, then top-10 through one PreparedStatement, one query at a time on one
- * thread, sweeping the index's search parameter with {@code SET}.
+ * batches of 1000, the index, then top-k through one PreparedStatement per filter, one query at a
+ * time on one thread, sweeping the index's search parameter with {@code SET}. For HNSW without
+ * quantization also: prepare time, a JFR profile of the query phase and throughput with concurrent
+ * clients.
  */
 final class QuiverRunner {
+  /** Quiver's default segment size: a table seals a segment at this many rows. */
+  static final int SEGMENT_ROWS = 100_000;
+
   private QuiverRunner() {}
 
-  /** An index to measure: its name in the results, its DDL options, and the parameter swept. */
-  record IndexKind(String system, String using, String parameter, int[] values) {}
+  /**
+   * An index to measure: its name in the results, its method, quantization (HNSW), the parameter
+   * swept (null for FLAT, measured once) without a filter and with one (no values: the filtered
+   * queries are not measured), and how many queries each filtered point times.
+   */
+  record IndexKind(
+      String system,
+      String using,
+      String quantization,
+      String parameter,
+      int[] values,
+      int[] filteredValues,
+      int filteredQueries) {
+    boolean hnsw() {
+      return using.equals("HNSW");
+    }
 
-  /** HNSW with float vectors and with int8 codes (swept over ef_search), and IVF_FLAT (nprobe). */
-  static List<IndexKind> kinds(int[] efs) {
-    return List.of(
-        new IndexKind("quiver", "HNSW", "ef_search", efs),
-        new IndexKind("quiver-int8", "HNSW", "ef_search", efs),
-        new IndexKind("quiver-ivf", "IVF_FLAT", "nprobe", new int[] {1, 2, 4, 8, 16, 32}));
+    /** The same kind with other filtered sweeps. */
+    IndexKind filtered(int[] values, int queries) {
+      return new IndexKind(system, using, quantization, parameter, this.values, values, queries);
+    }
   }
 
   /**
-   * Measures the data set once per index kind; each kind's durable bulk insert and time until fully
-   * indexed go to {@code insertLines} as a JSON line.
+   * Every index kind: HNSW with each quantization, IVF_FLAT and FLAT. The int4 and binary graphs
+   * filter the same way as the int8 one, so their filtered sweeps are left out to save time.
    */
-  static List<Result> run(
-      Dataset data,
-      Path folder,
-      int m,
-      int efConstruction,
-      int[] efs,
-      int k,
-      List<String> insertLines)
-      throws SQLException, InterruptedException {
-    List<Result> results = new ArrayList<>();
-    for (IndexKind kind : kinds(efs)) {
-      results.addAll(run(data, folder, kind, m, efConstruction, k, insertLines));
-    }
-    return results;
+  static List<IndexKind> kinds(int[] efs, int[] nprobes, int queries) {
+    int[] none = {};
+    int[] once = {0};
+    return List.of(
+        new IndexKind("quiver", "HNSW", "none", "ef_search", efs, efs, queries),
+        new IndexKind("quiver-int8", "HNSW", "int8", "ef_search", efs, efs, queries),
+        new IndexKind("quiver-int4", "HNSW", "int4", "ef_search", efs, none, 0),
+        new IndexKind("quiver-binary", "HNSW", "binary", "ef_search", efs, none, 0),
+        new IndexKind("quiver-ivf", "IVF_FLAT", null, "nprobe", nprobes, nprobes, queries),
+        new IndexKind("quiver-flat", "FLAT", null, null, once, once, queries));
   }
 
-  private static List<Result> run(
-      Dataset data,
-      Path folder,
-      IndexKind kind,
+  /**
+   * The settings shared by every kind: HNSW build options, k, the queries timed for exact search,
+   * the client thread counts, how long the query profile records and how many statements the
+   * prepare time averages.
+   */
+  record Settings(
       int m,
       int efConstruction,
       int k,
-      List<String> insertLines)
-      throws SQLException, InterruptedException {
-    List<Result> results = new ArrayList<>();
-    String url = "jdbc:quiver:file:" + folder.resolve(data.name() + "-" + kind.system());
+      int exactQueries,
+      int[] threads,
+      double profileSeconds,
+      int prepareStatements) {}
+
+  /** Measures the data set with each kind; every result is a JSON line added to {@code lines}. */
+  static void run(
+      Dataset data, Path folder, List<IndexKind> kinds, Settings settings, List<String> lines)
+      throws Exception {
+    for (IndexKind kind : kinds) {
+      System.err.println(data.name() + ": " + kind.system());
+      run(data, folder, kind, settings, lines);
+    }
+  }
+
+  private static void run(
+      Dataset data, Path folder, IndexKind kind, Settings settings, List<String> lines)
+      throws Exception {
+    Path dir = folder.resolve(data.name() + "-" + kind.system());
+    String url = "jdbc:quiver:file:" + dir;
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
       s.execute(
-          "CREATE TABLE v (id INTEGER PRIMARY KEY, e VECTOR(" + data.dimension() + ") NOT NULL)");
-      s.execute(
-          "CREATE INDEX v_e ON v USING "
-              + kind.using()
-              + " (e) WITH (metric = '"
-              + data.metric()
-              + "'"
-              + (kind.using().equals("HNSW")
-                  ? ", m = "
-                      + m
-                      + ", ef_construction = "
-                      + efConstruction
-                      + (kind.system().endsWith("int8") ? ", quantization = 'int8'" : "")
-                  : "")
-              + ")");
+          "CREATE TABLE v (id INTEGER PRIMARY KEY, cat INTEGER NOT NULL, e VECTOR("
+              + data.dimension()
+              + ") NOT NULL)");
+      s.execute(createIndex(data, kind, settings));
       long start = System.nanoTime();
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO v VALUES (?, ?)")) {
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO v VALUES (?, ?, ?)")) {
         for (int i = 0; i < data.base().length; i++) {
           insert.setInt(1, i);
-          insert.setObject(2, data.base()[i]);
+          insert.setInt(2, Filter.category(i));
+          insert.setObject(3, data.base()[i]);
           insert.addBatch();
           if (i % 1000 == 999 || i == data.base().length - 1) {
             insert.executeBatch();
@@ -93,72 +120,337 @@ final class QuiverRunner {
       s.execute("FLUSH TABLE v");
       awaitBuilt(s);
       double indexedSeconds = (System.nanoTime() - start) / 1e9;
-      insertLines.add(
-          String.format(
-              java.util.Locale.ROOT,
-              "{\"dataset\": \"%s\", \"system\": \"%s\", \"workload\": \"insert\","
-                  + " \"rows\": %d, \"batch\": 1000, \"rows_per_s\": %.0f,"
-                  + " \"seconds_until_indexed\": %.1f}",
-              data.name(),
-              kind.system(),
-              data.base().length,
-              data.base().length / insertSeconds,
-              indexedSeconds));
-      String sql = "SELECT id FROM v ORDER BY e " + operator(data.metric()) + " ? LIMIT " + k;
-      try (PreparedStatement query = c.prepareStatement(sql)) {
-        // The JIT compiles the query path during the first thousand queries: warm it up once,
-        // so that the first parameter's rate is not the cold one.
-        for (int round = 0; round < 3; round++) {
-          search(query, data, k, 0, Math.min(500, data.queries().length));
-        }
-        for (int value : kind.values()) {
-          s.execute("SET " + kind.parameter() + " = " + value);
-          search(query, data, k, 0, Math.min(100, data.queries().length));
-          long t = System.nanoTime();
-          int[][] found = search(query, data, k, 0, data.queries().length);
-          double seconds = (System.nanoTime() - t) / 1e9;
-          results.add(
-              new Result(
+      lines.add(
+          Json.write(
+              Json.fields(
+                  "dataset",
                   data.name(),
+                  "system",
                   kind.system(),
-                  kind.parameter(),
-                  value,
-                  data.recall(found),
-                  data.queries().length / seconds,
-                  data.queries().length,
-                  indexedSeconds));
+                  "workload",
+                  "insert",
+                  "rows",
+                  data.base().length,
+                  "batch",
+                  1000,
+                  "rows_per_s",
+                  (double) Math.round(data.base().length / insertSeconds),
+                  "seconds_until_indexed",
+                  Math.round(indexedSeconds * 10) / 10.0)));
+      lines.add(bytes(data, kind, s, dir));
+
+      List<Result> unfiltered = new ArrayList<>();
+      for (Filter filter : kind.filteredValues().length > 0 ? Filter.ALL : List.of(Filter.NONE)) {
+        List<Result> results = sweep(data, kind, settings, c, s, filter, indexedSeconds);
+        results.forEach(r -> lines.add(r.toJson()));
+        if (filter.equals(Filter.NONE)) {
+          unfiltered.addAll(results);
         }
+      }
+      if (kind.system().equals("quiver")) {
+        int ef = atRecall(unfiltered, 0.95);
+        s.execute("SET ef_search = " + ef);
+        lines.add(prepareTime(data, c, settings));
+        lines.add(profile(data, c, settings, ef, folder));
+        for (int threads : settings.threads()) {
+          lines.add(concurrent(data, url, settings.k(), ef, threads).toJson());
+        }
+      }
+    }
+  }
+
+  private static String createIndex(Dataset data, IndexKind kind, Settings settings) {
+    String options = "metric = '" + data.metric() + "'";
+    if (kind.hnsw()) {
+      options +=
+          ", m = "
+              + settings.m()
+              + ", ef_construction = "
+              + settings.efConstruction()
+              + ", quantization = '"
+              + kind.quantization()
+              + "'";
+    }
+    return "CREATE INDEX v_e ON v USING " + kind.using() + " (e) WITH (" + options + ")";
+  }
+
+  /**
+   * One filter's sweep over the kind's search parameter, one thread. FLAT is exact: one point, over
+   * the first {@code exactQueries} queries only.
+   */
+  private static List<Result> sweep(
+      Dataset data,
+      IndexKind kind,
+      Settings settings,
+      Connection c,
+      Statement s,
+      Filter filter,
+      double indexedSeconds)
+      throws SQLException {
+    List<Result> results = new ArrayList<>();
+    boolean unfiltered = filter.equals(Filter.NONE);
+    int count =
+        Math.min(
+            data.queries().length,
+            Math.min(
+                kind.parameter() == null ? settings.exactQueries() : Integer.MAX_VALUE,
+                unfiltered ? Integer.MAX_VALUE : kind.filteredQueries()));
+    try (PreparedStatement query = c.prepareStatement(sql(data, filter, settings.k()))) {
+      // The JIT compiles the query path during the first thousand queries: warm it up once per
+      // statement, so that the first parameter's rate is not the cold one.
+      int warmUp = Math.min(unfiltered ? 1000 : 300, count);
+      search(query, data, 0, warmUp);
+      for (int value : unfiltered ? kind.values() : kind.filteredValues()) {
+        if (kind.parameter() != null) {
+          s.execute("SET " + kind.parameter() + " = " + value);
+        }
+        search(query, data, 0, Math.min(100, count));
+        long t = System.nanoTime();
+        int[][] found = search(query, data, 0, count);
+        double seconds = (System.nanoTime() - t) / 1e9;
+        int shortResults =
+            (int) Arrays.stream(found, 0, count).filter(ids -> ids.length < settings.k()).count();
+        results.add(
+            new Result(
+                data.name(),
+                kind.system(),
+                "search",
+                filter,
+                1,
+                kind.parameter(),
+                kind.parameter() == null ? null : value,
+                data.recall(Arrays.copyOf(found, count), filter),
+                count / seconds,
+                count,
+                shortResults,
+                indexedSeconds));
       }
     }
     return results;
   }
 
-  private static int[][] search(PreparedStatement query, Dataset data, int k, int from, int to)
+  static String sql(Dataset data, Filter filter, int k) {
+    String operator = data.metric().equals("cosine") ? "<=>" : "<->";
+    return "SELECT id FROM v" + filter.where() + " ORDER BY e " + operator + " ? LIMIT " + k;
+  }
+
+  /** The smallest swept value whose recall reaches the target, else the one of best recall. */
+  static int atRecall(List<Result> sweep, double target) {
+    return sweep.stream()
+        .filter(r -> r.recall() >= target)
+        .mapToInt(Result::value)
+        .min()
+        .orElseGet(
+            () ->
+                sweep.stream()
+                    .max((a, b) -> Double.compare(a.recall(), b.recall()))
+                    .orElseThrow()
+                    .value());
+  }
+
+  private static int[][] search(PreparedStatement query, Dataset data, int from, int to)
       throws SQLException {
     int[][] found = new int[data.queries().length][];
     for (int q = from; q < to; q++) {
-      query.setObject(1, data.queries()[q]);
-      int[] ids = new int[k];
-      int n = 0;
-      try (ResultSet rs = query.executeQuery()) {
-        while (rs.next()) {
-          ids[n++] = rs.getInt(1);
-        }
-      }
-      found[q] = java.util.Arrays.copyOf(ids, n);
+      found[q] = searchOne(query, data.queries()[q]);
     }
     return found;
   }
 
-  private static String operator(String metric) {
-    return metric.equals("cosine") ? "<=>" : "<->";
+  private static int[] searchOne(PreparedStatement query, float[] vector) throws SQLException {
+    query.setObject(1, vector);
+    int[] ids = new int[16];
+    int n = 0;
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        if (n == ids.length) {
+          ids = Arrays.copyOf(ids, n * 2);
+        }
+        ids[n++] = rs.getInt(1);
+      }
+    }
+    return Arrays.copyOf(ids, n);
+  }
+
+  /**
+   * Milliseconds per {@code prepareStatement} of the unfiltered and the 10% top-k query: parse,
+   * validate, plan and compile, which a reused PreparedStatement pays once.
+   */
+  private static String prepareTime(Dataset data, Connection c, Settings settings)
+      throws SQLException {
+    Map<String, Object> fields =
+        Json.fields("dataset", data.name(), "system", "quiver", "workload", "prepare");
+    int statements = settings.prepareStatements();
+    int k = settings.k();
+    for (Filter filter : List.of(Filter.NONE, Filter.ALL.get(1))) {
+      String sql = sql(data, filter, k);
+      for (int i = 0; i < Math.max(2, statements / 4); i++) {
+        c.prepareStatement(sql).close();
+      }
+      long t = System.nanoTime();
+      for (int i = 0; i < statements; i++) {
+        c.prepareStatement(sql).close();
+      }
+      fields.put(
+          "ms_per_prepare_" + (filter.equals(Filter.NONE) ? "unfiltered" : "filtered"),
+          (System.nanoTime() - t) / 1e6 / statements);
+    }
+    fields.put("statements", statements);
+    return Json.write(fields);
+  }
+
+  /** The JFR profile of single-thread, unfiltered queries at the given ef_search. */
+  private static String profile(Dataset data, Connection c, Settings settings, int ef, Path folder)
+      throws Exception {
+    try (PreparedStatement query = c.prepareStatement(sql(data, Filter.NONE, settings.k()))) {
+      search(query, data, 0, Math.min(500, data.queries().length));
+      int[] count = {0};
+      Map<String, Object> shares =
+          Profile.record(
+              () -> {
+                long end = System.nanoTime() + (long) (settings.profileSeconds() * 1e9);
+                while (System.nanoTime() < end) {
+                  searchOne(query, data.queries()[count[0]++ % data.queries().length]);
+                }
+              },
+              folder);
+      Map<String, Object> fields =
+          Json.fields(
+              "dataset",
+              data.name(),
+              "system",
+              "quiver",
+              "workload",
+              "profile",
+              "parameter",
+              "ef_search",
+              "value",
+              ef,
+              "queries",
+              count[0]);
+      fields.putAll(shares);
+      return Json.write(fields);
+    }
+  }
+
+  /** Throughput of concurrent clients, each with its own Connection and PreparedStatement. */
+  private static Result concurrent(Dataset data, String url, int k, int ef, int threads)
+      throws Exception {
+    int queries = data.queries().length;
+    Clients.Factory factory =
+        () -> {
+          Connection c = DriverManager.getConnection(url);
+          try (Statement s = c.createStatement()) {
+            s.execute("SET ef_search = " + ef);
+          }
+          PreparedStatement query = c.prepareStatement(sql(data, Filter.NONE, k));
+          return new Clients.Searcher() {
+            @Override
+            public int[] search(int q) throws SQLException {
+              return searchOne(query, data.queries()[q]);
+            }
+
+            @Override
+            public void close() throws SQLException {
+              query.close();
+              c.close();
+            }
+          };
+        };
+    Clients.run(threads, Math.min(queries, 100 * threads), queries, factory);
+    int total = Math.max(2 * queries, 500 * threads);
+    Clients.Run run = Clients.run(threads, total, queries, factory);
+    return new Result(
+        data.name(),
+        "quiver",
+        "concurrency",
+        Filter.NONE,
+        threads,
+        "ef_search",
+        ef,
+        data.recall(run.found(), Filter.NONE),
+        run.qps(),
+        total,
+        0,
+        0);
+  }
+
+  /**
+   * Bytes per vector of the index kind, from the files of the table's live segments (those in
+   * sys.segments: a segment replaced by its indexed rewrite lingers on disk for a minute), split by
+   * file kind. {@code memory} is what a fast search keeps in the page cache: graph and raw vectors
+   * for float HNSW, graph and codes for quantized HNSW (a search then reads only the few raw
+   * vectors it re-ranks), lists and raw vectors for IVF_FLAT, raw vectors for FLAT.
+   */
+  private static String bytes(Dataset data, IndexKind kind, Statement s, Path dir)
+      throws SQLException, IOException {
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (String part : List.of("raw", "graph", "codes", "ivf", "other")) {
+      bytes.put(part, 0L);
+    }
+    long rows = 0;
+    int segments = 0;
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT segment_id, row_count FROM sys.segments WHERE segment_id IS NOT NULL")) {
+      while (rs.next()) {
+        segments++;
+        rows += rs.getLong(2);
+        try (Stream<Path> files = Files.list(dir.resolve("segments/seg-" + rs.getLong(1)))) {
+          for (Path f : files.toList()) {
+            bytes.merge(fileKind(f.getFileName().toString()), Files.size(f), Long::sum);
+          }
+        }
+      }
+    }
+    long total = bytes.values().stream().mapToLong(Long::longValue).sum();
+    long memory =
+        switch (kind.using()) {
+          case "HNSW" ->
+              bytes.get("graph")
+                  + (kind.quantization().equals("none") ? bytes.get("raw") : bytes.get("codes"));
+          case "IVF_FLAT" -> bytes.get("ivf") + bytes.get("raw");
+          default -> bytes.get("raw");
+        };
+    Map<String, Object> fields =
+        Json.fields(
+            "dataset",
+            data.name(),
+            "system",
+            kind.system(),
+            "workload",
+            "bytes",
+            "rows",
+            rows,
+            "segments",
+            segments);
+    for (var part : bytes.entrySet()) {
+      fields.put(part.getKey(), part.getValue() / (double) rows);
+    }
+    fields.put("disk", total / (double) rows);
+    fields.put("memory", memory / (double) rows);
+    return Json.write(fields);
+  }
+
+  /** The kind of a segment file, by the extensions of Lucene's vector formats and Quiver's IVF. */
+  static String fileKind(String name) {
+    if (name.startsWith("quiver_ivf_")) {
+      return "ivf";
+    }
+    String extension = name.substring(name.lastIndexOf('.') + 1);
+    return switch (extension) {
+      case "vec" -> "raw";
+      case "vex" -> "graph";
+      case "veq" -> "codes";
+      default -> "other";
+    };
   }
 
   private static void awaitBuilt(Statement s) throws SQLException, InterruptedException {
     while (true) {
       try (ResultSet rs = s.executeQuery("SELECT state FROM sys.indexes")) {
         rs.next();
-        if (rs.getString(1).equals("BUILT")) {
+        if (!rs.getString(1).equals("BUILDING")) {
           return;
         }
       }

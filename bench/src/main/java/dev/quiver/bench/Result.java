@@ -1,30 +1,39 @@
 package dev.quiver.bench;
 
-import java.util.Locale;
-
-/** One measured point: a system at one search parameter, as a JSON line of results.jsonl. */
+/**
+ * One measured search point: a system on a data set under a filter, with a number of client
+ * threads, at one value of its search parameter; a line of results.jsonl whose workload is {@code
+ * search} (a one-thread sweep point) or {@code concurrency}. {@code shortResults} counts the
+ * queries that returned fewer than k rows.
+ */
 record Result(
     String dataset,
     String system,
+    String workload,
+    Filter filter,
+    int threads,
     String parameter,
     Integer value,
     double recall,
     double qps,
     int queries,
+    int shortResults,
     double buildSeconds) {
 
   String toJson() {
-    return String.format(
-        Locale.ROOT,
-        "{\"dataset\": \"%s\", \"system\": \"%s\", \"parameter\": %s, \"value\": %s,"
-            + " \"recall\": %.4f, \"qps\": %.1f, \"queries\": %d, \"build_seconds\": %.2f}",
-        dataset,
-        system,
-        parameter == null ? "null" : "\"" + parameter + "\"",
-        value == null ? "null" : value.toString(),
-        recall,
-        qps,
-        queries,
-        buildSeconds);
+    return Json.write(
+        Json.fields(
+            "dataset", dataset,
+            "system", system,
+            "workload", workload,
+            "filter", filter.label(),
+            "threads", threads,
+            "parameter", parameter,
+            "value", value,
+            "recall", recall,
+            "qps", Math.round(qps * 10) / 10.0,
+            "queries", queries,
+            "short_results", shortResults,
+            "build_seconds", Math.round(buildSeconds * 100) / 100.0));
   }
 }
