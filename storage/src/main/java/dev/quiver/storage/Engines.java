@@ -13,7 +13,9 @@ public final class Engines {
 
   static {
     // A JVM that exits with connections still open (Ctrl-C in the shell, System.exit in an
-    // application) still checkpoints its file databases and releases their folders.
+    // application) still closes its file databases (their log is already durable) and releases
+    // their folders. Statements still running then fail: hooks run in parallel, so an application
+    // that must finish them (as quiver serve does) handles the signal itself first.
     Runtime.getRuntime().addShutdownHook(new Thread(Engines::closeAll, "quiver-engines-shutdown"));
   }
 
