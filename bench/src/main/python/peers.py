@@ -163,7 +163,9 @@ def run_faiss_hnsw(faiss, args, base, queries):
     for flt in args.filters:
         sel = flt.selector(faiss)
         for ef in args.ef_search:
-            # same rule as hnswlib: ef >= k
+            # same rule as hnswlib: ef >= k. FAISS 1.7.3 ignores SearchParametersHNSW.efSearch
+            # and searches with the index's own, so set that; the parameters carry the filter.
+            index.hnsw.efSearch = max(ef, args.k)
             params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(ef, args.k))
             found, secs = timed_search(
                 lambda q: index.search(q, args.k, params=params)[1][0], queries, args.k)

@@ -16,11 +16,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code ./quiver bench suite [--quick] [--out DIR] [--rows N] [--queries Q] [--report-only]}:
- * prepares the data, runs Quiver through JDBC, raw Lucene in this JVM and the Python peers (FAISS,
- * hnswlib) on the same vectors, and writes {@code results.jsonl}, {@code report.md} and the
- * recall/QPS plots into the output folder (default {@code docs/bench}). {@code --quick} uses tiny
- * data, for the test suite; it installs nothing and needs no network.
+ * {@code ./quiver bench suite [--quick] [--out DIR] [--rows N] [--queries Q] [--only SET] [--peers
+ * LIST] [--report-only]}: prepares the data, runs Quiver through JDBC, raw Lucene in this JVM and
+ * the Python peers (FAISS, hnswlib) on the same vectors, and writes {@code results.jsonl}, {@code
+ * report.md} and the recall/QPS plots into the output folder (default {@code docs/bench}). {@code
+ * --quick} uses tiny data, for the test suite; it installs nothing and needs no network.
  */
 public final class BenchMain {
   static final int K = 10;
@@ -53,6 +53,7 @@ public final class BenchMain {
     int rows = 60_000;
     int queries = 1000;
     String only = null;
+    List<String> peersOnly = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -61,6 +62,7 @@ public final class BenchMain {
         case "--queries" -> queries = Integer.parseInt(args[++i]);
         case "--report-only" -> reportOnly = true;
         case "--only" -> only = args[++i];
+        case "--peers" -> peersOnly = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -74,7 +76,7 @@ public final class BenchMain {
           StandardCharsets.UTF_8);
       return;
     }
-    System.exit(run(quick, out, rows, queries, only, String.join(" ", args)));
+    System.exit(run(quick, out, rows, queries, only, peersOnly, String.join(" ", args)));
   }
 
   /** One data set of the suite, what runs on it, and how it is made. */
@@ -87,9 +89,17 @@ public final class BenchMain {
 
   /**
    * Runs the suite, or with {@code only} (a plan label: fashion-mnist, synthetic, wordnet,
-   * synthetic-1M) that data set alone, replacing its lines in an existing results.jsonl.
+   * synthetic-1M) that data set alone, or with {@code peersOnly} (peer systems of peers.py) only
+   * those peers, replacing what they measure in an existing results.jsonl.
    */
-  static int run(boolean quick, Path out, int rows, int queries, String only, String arguments)
+  static int run(
+      boolean quick,
+      Path out,
+      int rows,
+      int queries,
+      String only,
+      List<String> peersOnly,
+      String arguments)
       throws Exception {
     long suiteStart = System.nanoTime();
     LoadMonitor load = new LoadMonitor();
@@ -100,10 +110,12 @@ public final class BenchMain {
     // With --only, the other data sets' lines of an earlier run stay.
     List<String> previous = new ArrayList<>();
     Path jsonl = out.resolve("results.jsonl");
-    if (only != null && Files.exists(jsonl)) {
+    if ((only != null || peersOnly != null) && Files.exists(jsonl)) {
       for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
         Map<String, Object> row = Json.read(line);
-        if (row.get("dataset") != null) {
+        // A peers-only run keeps the suite's header line: it measures no data set's time.
+        if (row.get("dataset") != null
+            || peersOnly != null && "suite".equals(row.get("workload"))) {
           previous.add(line);
         }
       }
@@ -190,6 +202,20 @@ public final class BenchMain {
         long start = System.nanoTime();
         Dataset data = plan.source().load();
         System.err.println("== " + data.name());
+        if (peersOnly != null) {
+          List<String> systems = plan.peers().stream().filter(peersOnly::contains).toList();
+          previous.removeIf(
+              line -> {
+                Map<String, Object> row = Json.read(line);
+                return data.name().equals(row.get("dataset"))
+                    && systems.contains(String.valueOf(row.get("system")));
+              });
+          if (!systems.isEmpty()) {
+            lines.addAll(peers(data, work, systems, settings.exactQueries(), efs, nprobes));
+          }
+          Files.write(jsonl, concat(previous, lines), StandardCharsets.UTF_8);
+          continue;
+        }
         previous.removeIf(line -> data.name().equals(Json.read(line).get("dataset")));
         lines.add(
             Json.write(
@@ -232,7 +258,9 @@ public final class BenchMain {
     }
     problems.forEach(p -> lines.add(Json.write(Json.fields("system", "harness", "error", p))));
     load.close();
-    lines.add(suiteLine(quick, arguments, (System.nanoTime() - suiteStart) / 1e9, load));
+    if (peersOnly == null) {
+      lines.add(suiteLine(quick, arguments, (System.nanoTime() - suiteStart) / 1e9, load));
+    }
     List<String> results = concat(previous, lines);
     Files.write(jsonl, results, StandardCharsets.UTF_8);
     plot(jsonl, out);

@@ -21,7 +21,7 @@ class BenchQuickTest {
 
   @Test
   void quickRunMeasuresEveryWorkloadAndWritesTheReport() throws Exception {
-    BenchMain.run(true, out, 0, 0, null, "--quick");
+    BenchMain.run(true, out, 0, 0, null, null, "--quick");
     List<Map<String, Object>> rows =
         Files.readAllLines(out.resolve("results.jsonl")).stream().map(Json::read).toList();
     for (String system :
