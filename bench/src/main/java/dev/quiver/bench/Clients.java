@@ -28,6 +28,31 @@ final class Clients {
   /** A run's throughput and the ids last found per query (null for queries not run). */
   record Run(double qps, int[][] found) {}
 
+  /**
+   * The concurrency workload of one system: a warm-up run, then a timed one of at least twice the
+   * query set (500 queries per thread at the least), unfiltered, at one ef_search.
+   */
+  static Result measure(String system, Dataset data, int ef, int threads, Factory factory)
+      throws Exception {
+    int queries = data.queries().length;
+    run(threads, Math.min(queries, 100 * threads), queries, factory);
+    int total = Math.max(2 * queries, 500 * threads);
+    Run timed = run(threads, total, queries, factory);
+    return new Result(
+        data.name(),
+        system,
+        "concurrency",
+        Filter.NONE,
+        threads,
+        "ef_search",
+        ef,
+        data.recall(timed.found(), Filter.NONE),
+        timed.qps(),
+        total,
+        0,
+        0);
+  }
+
   static Run run(int threads, int total, int queries, Factory factory) throws Exception {
     List<Searcher> searchers = new ArrayList<>();
     int[][] found = new int[queries][];

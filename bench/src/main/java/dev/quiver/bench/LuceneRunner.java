@@ -108,24 +108,8 @@ final class LuceneRunner {
 
   private static Result concurrent(IndexSearcher searcher, Dataset data, int k, int ef, int threads)
       throws Exception {
-    int queries = data.queries().length;
     Clients.Factory factory = () -> q -> searchOne(searcher, data, Filter.NONE, k, ef, q);
-    Clients.run(threads, Math.min(queries, 100 * threads), queries, factory);
-    int total = Math.max(2 * queries, 500 * threads);
-    Clients.Run run = Clients.run(threads, total, queries, factory);
-    return new Result(
-        data.name(),
-        "lucene",
-        "concurrency",
-        Filter.NONE,
-        threads,
-        "ef_search",
-        ef,
-        data.recall(run.found(), Filter.NONE),
-        run.qps(),
-        total,
-        0,
-        0);
+    return Clients.measure("lucene", data, ef, threads, factory);
   }
 
   private static int[][] search(

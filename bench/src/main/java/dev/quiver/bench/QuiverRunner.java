@@ -336,7 +336,6 @@ final class QuiverRunner {
   /** Throughput of concurrent clients, each with its own Connection and PreparedStatement. */
   private static Result concurrent(Dataset data, String url, int k, int ef, int threads)
       throws Exception {
-    int queries = data.queries().length;
     Clients.Factory factory =
         () -> {
           Connection c = DriverManager.getConnection(url);
@@ -357,22 +356,7 @@ final class QuiverRunner {
             }
           };
         };
-    Clients.run(threads, Math.min(queries, 100 * threads), queries, factory);
-    int total = Math.max(2 * queries, 500 * threads);
-    Clients.Run run = Clients.run(threads, total, queries, factory);
-    return new Result(
-        data.name(),
-        "quiver",
-        "concurrency",
-        Filter.NONE,
-        threads,
-        "ef_search",
-        ef,
-        data.recall(run.found(), Filter.NONE),
-        run.qps(),
-        total,
-        0,
-        0);
+    return Clients.measure("quiver", data, ef, threads, factory);
   }
 
   /**
