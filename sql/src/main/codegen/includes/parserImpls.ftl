@@ -239,6 +239,29 @@ SqlNode QuiverFlushTable() :
     }
 }
 
+/** Parses COMPACT TABLE name [MINOR | MAJOR | FULL] [WAIT]. */
+SqlNode QuiverCompactTable() :
+{
+    final Span s;
+    final SqlIdentifier name;
+    String type = null;
+    boolean await = false;
+}
+{
+    <COMPACT> { s = span(); } <TABLE> name = CompoundIdentifier()
+    [
+        <MINOR> { type = "MINOR"; }
+    |
+        <MAJOR> { type = "MAJOR"; }
+    |
+        <FULL> { type = "FULL"; }
+    ]
+    [ <WAIT> { await = true; } ]
+    {
+        return new SqlCompactTable(s.end(this), name, type, await);
+    }
+}
+
 /**
  * Parses SET CONSISTENCY LEVEL level and RESET CONSISTENCY LEVEL as the connection setting
  * consistency_level, which SET consistency_level = level also sets.

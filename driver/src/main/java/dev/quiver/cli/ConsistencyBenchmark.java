@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * The consistency benchmark behind {@code quiver bench consistency}: top-10 latency at each
@@ -174,7 +172,7 @@ final class ConsistencyBenchmark {
           (double) percentile(strong, 0.99) / percentile(eventually, 0.99));
     } finally {
       if (temporary) {
-        delete(root);
+        Folders.deleteTree(root);
       }
     }
     return 0;
@@ -288,13 +286,5 @@ final class ConsistencyBenchmark {
       v[i] = (float) random.nextGaussian();
     }
     return v;
-  }
-
-  private static void delete(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -63,7 +62,7 @@ final class InsertBenchmark {
       }
     } finally {
       if (temporary) {
-        delete(root);
+        Folders.deleteTree(root);
       }
     }
     return 0;
@@ -135,13 +134,5 @@ final class InsertBenchmark {
 
   private static int[] ints(String list) {
     return Stream.of(list.split(",")).mapToInt(Integer::parseInt).toArray();
-  }
-
-  private static void delete(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -50,6 +50,9 @@ public final class Main {
         bench remote [--rows N] [--dim D] [--seconds S] [--clients 1,4,16]
                                        top-10 latency embedded and through quiver serve, and
                                        remote QPS with 1, 4 and 16 clients
+        bench compaction [--rows N] [--dim D] [--rounds R] [--queries Q]
+                                       the daily-update scenario: rounds of deleting 30%% and
+                                       inserting 10%%, then MINOR, MAJOR and FULL compaction
       %s%s  version                        print the version
         help                           print this message
       """
@@ -122,9 +125,11 @@ public final class Main {
       case "query" -> QueryBenchmark.run(options, out);
       case "remote" -> RemoteBenchmark.run(options, out);
       case "consistency" -> ConsistencyBenchmark.run(options, out);
+      case "compaction" -> CompactionBenchmark.run(options, out);
       default -> {
         err.println(
-            "quiver bench: name a benchmark: insert, recovery, query, remote or consistency");
+            "quiver bench: name a benchmark: insert, recovery, query, remote, consistency or"
+                + " compaction");
         yield 2;
       }
     };

@@ -10,10 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The query benchmark behind {@code quiver bench query}: loads N clustered 128-d vectors with an
@@ -93,7 +91,7 @@ final class QueryBenchmark {
       time(c, probes, out, "execute, exact (no index)");
     } finally {
       if (temporary) {
-        delete(root);
+        Folders.deleteTree(root);
       }
     }
     return 0;
@@ -157,13 +155,5 @@ final class QueryBenchmark {
       v[i] = center[i] + (float) (random.nextGaussian() * spread);
     }
     return v;
-  }
-
-  private static void delete(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

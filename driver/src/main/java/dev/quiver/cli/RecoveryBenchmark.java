@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -85,7 +84,7 @@ final class RecoveryBenchmark {
           false);
     } finally {
       if (temporary) {
-        delete(root);
+        Folders.deleteTree(root);
       }
     }
     return 0;
@@ -164,13 +163,5 @@ final class RecoveryBenchmark {
 
   private static String mib(long bytes) {
     return String.format("%.0f MiB", bytes / 1048576.0);
-  }
-
-  private static void delete(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.quiver.sql;
 
 import dev.quiver.sql.ddl.QuiverParserFactory;
+import dev.quiver.sql.parser.SqlCompactTable;
 import java.sql.SQLException;
 import java.util.Locale;
 import org.apache.calcite.sql.SqlCall;
@@ -8,8 +9,11 @@ import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlSetOption;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.util.Util;
 
 /**
  * The access a SQL statement needs: reading (queries, EXPLAIN, a session's own SET), writing rows
@@ -45,8 +49,31 @@ public enum StatementAccess {
     return classify(node);
   }
 
+  /** Whether a statement calls {@code sys.compact} anywhere. */
+  private static boolean callsCompact(SqlNode node) {
+    boolean[] found = new boolean[1];
+    node.accept(
+        new SqlBasicVisitor<Void>() {
+          @Override
+          public Void visit(SqlCall call) {
+            if (call.getOperator() instanceof SqlUnresolvedFunction function
+                && function.getSqlIdentifier() != null
+                && SqlCompactTable.FUNCTION.equalsIgnoreCase(
+                    Util.last(function.getSqlIdentifier().names))) {
+              found[0] = true;
+            }
+            return super.visit(call);
+          }
+        });
+    return found[0];
+  }
+
   private static Classified classify(SqlNode node) {
     SqlKind kind = node.getKind();
+    if (node instanceof SqlCompactTable || (kind.belongsTo(SqlKind.QUERY) && callsCompact(node))) {
+      // A query on the function behind COMPACT TABLE administers the database like the statement.
+      return new Classified(ADMIN, "COMPACT TABLE");
+    }
     if (kind == SqlKind.EXPLAIN
         || kind == SqlKind.DESCRIBE_TABLE
         || kind == SqlKind.DESCRIBE_SCHEMA) {

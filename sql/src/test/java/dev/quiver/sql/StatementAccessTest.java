@@ -38,7 +38,13 @@ class StatementAccessTest {
         "DROP TABLE docs|ADMIN|DROP TABLE",
         "CREATE INDEX i ON docs USING HNSW (v)|ADMIN|CREATE INDEX",
         "DROP INDEX i|ADMIN|DROP INDEX",
-        "FLUSH TABLE docs|ADMIN|FLUSH TABLE"
+        "FLUSH TABLE docs|ADMIN|FLUSH TABLE",
+        "COMPACT TABLE docs|ADMIN|COMPACT TABLE",
+        "COMPACT TABLE docs FULL WAIT|ADMIN|COMPACT TABLE",
+        "SELECT * FROM TABLE(sys.compact('docs', 'MINOR', TRUE))|ADMIN|COMPACT TABLE",
+        "SELECT 1 FROM docs WHERE id IN (SELECT compaction_id FROM TABLE(SYS.COMPACT('docs', NULL,"
+            + " FALSE)))|ADMIN|COMPACT TABLE",
+        "SELECT * FROM sys.compactions|READ|SELECT"
       })
   void statementNeedsTheAccessOfItsKind(String sql, StatementAccess access, String kind)
       throws SQLException {

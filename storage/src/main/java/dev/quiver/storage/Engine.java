@@ -4,6 +4,7 @@ import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.catalog.store.CatalogStore;
+import dev.quiver.storage.catalog.store.CompactionMeta;
 import dev.quiver.storage.catalog.store.MapDbCatalogStore;
 import dev.quiver.storage.catalog.store.SegmentMeta;
 import dev.quiver.storage.catalog.store.SegmentState;
@@ -22,9 +23,10 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,14 +76,20 @@ public final class Engine implements AutoCloseable {
 
   static final long CHECKPOINT_LOG_BYTES = Long.getLong("quiver.checkpoint.log.bytes", 64L << 20);
 
-  /** The least time a sealed segment keeps the rows deleted before its cut: one minute. */
-  private static final long MIN_RETENTION_MILLIS = 60_000;
+  /**
+   * The least time deleted rows are kept, whatever {@code time_travel_retention_s} says: a query
+   * pins its segments only when it starts reading them, which may come a little after it chose its
+   * snapshot. One minute, or the system property {@code quiver.min.retention.millis}.
+   */
+  private static final long MIN_RETENTION_MILLIS =
+      Long.getLong("quiver.min.retention.millis", 60_000);
 
   /**
-   * How long a segment replaced by its rewrite, or dropped with its table, stays open for queries
-   * that still read it: one minute, or the system property {@code quiver.retire.millis}.
+   * How often the compaction scheduler looks at every table's triggers: ten seconds, or the system
+   * property {@code quiver.compaction.check.millis}.
    */
-  static final long RETIRE_MILLIS = Long.getLong("quiver.retire.millis", 60_000);
+  static final long COMPACTION_CHECK_MILLIS =
+      Long.getLong("quiver.compaction.check.millis", 10_000);
 
   /** How often the background thread looks for idle growing rows to seal. */
   private static final long IDLE_CHECK_MILLIS = 1000;
@@ -113,8 +122,12 @@ public final class Engine implements AutoCloseable {
   private final Set<Long> unmergeable = ConcurrentHashMap.newKeySet();
   // Whether the indexer left segments unindexed while their table was being loaded.
   private volatile boolean indexDeferred;
-  // Segments no table holds, by the time they were retired.
-  private final Map<Segment, Long> retired = new LinkedHashMap<>();
+  // Segments no table holds, whose files go when their last reader lets go of them.
+  private final Set<Segment> retired = ConcurrentHashMap.newKeySet();
+  private final Object removals = new Object();
+  private final Compactions compactions;
+  // When the engine opened: the first FULL compaction by interval counts from here.
+  private final long opened = System.currentTimeMillis();
   private volatile long checkpointTimestamp;
   private volatile boolean closed;
   private volatile boolean closing;
@@ -139,6 +152,7 @@ public final class Engine implements AutoCloseable {
     this.applier =
         new Applier(
             timeline, tables.values(), directory == null ? "mem" : directory.getFileName() + "");
+    this.compactions = new Compactions(catalog);
   }
 
   /** A new, empty in-memory database. */
@@ -168,14 +182,17 @@ public final class Engine implements AutoCloseable {
    *     damaged file, or IO_ERROR
    */
   public static Engine open(Path directory, FileLayer files) {
+    return open(directory, files, System::currentTimeMillis);
+  }
+
+  /** {@link #open(Path, FileLayer)} with a clock of its own (tests move time). */
+  static Engine open(Path directory, FileLayer files, LongSupplier clockMillis) {
     DatabaseLock lock = DatabaseLock.acquire(directory);
     CatalogStore catalog = null;
     Engine engine = null;
     try {
       catalog = MapDbCatalogStore.open(directory, files);
-      engine =
-          new Engine(
-              directory, files, lock, catalog, catalog.checkpointTs(), System::currentTimeMillis);
+      engine = new Engine(directory, files, lock, catalog, catalog.checkpointTs(), clockMillis);
       engine.loadCatalog();
       engine.wal =
           WriteAheadLog.open(
@@ -266,13 +283,13 @@ public final class Engine implements AutoCloseable {
     background.scheduleWithFixedDelay(
         () -> {
           try {
-            removeRetired(false);
+            scheduleCompactions();
           } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "removing retired segments of " + directory + " failed", e);
+            LOG.log(Level.WARNING, "the compaction scheduler of " + directory + " failed", e);
           }
         },
-        RETIRE_MILLIS,
-        RETIRE_MILLIS / 4,
+        COMPACTION_CHECK_MILLIS,
+        COMPACTION_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
     indexer =
         Executors.newSingleThreadExecutor(
@@ -827,25 +844,197 @@ public final class Engine implements AutoCloseable {
   }
 
   private void rebuild(Table table, List<Segment> group) {
-    List<IndexDef> tableIndexes = indexesOf(table.name());
-    List<Table.RowData> rows = new ArrayList<>();
-    long createdAt = Long.MAX_VALUE;
-    for (Segment segment : group) {
-      rows.addAll(segment.allRows());
-      createdAt = Math.min(createdAt, segment.createdAtMillis());
+    Rewritten result = rewrite(table, group, Long.MIN_VALUE, -1, null);
+    if (result == null || !result.lacksIndex()) {
+      if (result != null && group.size() > 1) {
+        LOG.info(
+            () ->
+                "merged segments "
+                    + group.stream().map(Segment::id).toList()
+                    + " of table "
+                    + table.name()
+                    + " ("
+                    + result.rowsOut()
+                    + " rows) into indexed segment "
+                    + result.outputs().get(0).id());
+      }
+      return;
     }
+    if (group.size() > 1) {
+      // One of them cannot hold its indexes: index each alone, so that the others get theirs.
+      group.forEach(segment -> unmergeable.add(segment.id()));
+      return;
+    }
+    // A zero vector under a cosine index (Lucene refuses it), or two indexes of different metrics
+    // on one column: the segment cannot hold them all, and is searched exactly there.
+    LOG.warning(
+        "segment "
+            + group.get(0).id()
+            + " of table "
+            + table.name()
+            + " cannot hold every vector index of its table (a zero vector under a cosine"
+            + " index, or indexes of different metrics on one column); it is searched exactly"
+            + " where it lacks one");
+    unindexable.add(group.get(0).id());
+  }
+
+  /**
+   * What a rewrite did. {@code lacksIndex}: the rewrites could not hold every vector index of the
+   * table, so nothing was replaced.
+   */
+  private record Rewritten(
+      List<Segment> outputs,
+      long rowsIn,
+      long rowsOut,
+      long bytesIn,
+      long bytesOut,
+      boolean lacksIndex) {}
+
+  /**
+   * Writes segments of a table again and swaps the rewrites in: the indexer's merge and every
+   * compaction plan. The rows deleted at or before {@code dropUpTo} are left out; the others are
+   * written in the segments' order, or ordered by column {@code clusterColumn} (-1: none), into as
+   * many segments as {@code segment_max_rows} and {@code segment_max_bytes} need, each with the
+   * table's vector indexes built before it replaces anything, so recall never dips.
+   *
+   * <p>The originals are pinned while they are read. The swap is one catalog transaction (the
+   * rewrites in, the originals DROPPED, the job's progress when {@code progress} is given) and one
+   * change of the table's segment list under the commit lock, which carries over the deletes that
+   * reached the originals meanwhile. Queries that pinned the originals go on reading them; their
+   * files go with the last of those queries.
+   *
+   * @return null if nothing was replaced because a segment left the table meanwhile or the engine
+   *     is closing
+   */
+  private Rewritten rewrite(
+      Table table,
+      List<Segment> group,
+      long dropUpTo,
+      int clusterColumn,
+      Function<PlanStats, CompactionMeta> progress) {
+    List<Segment> pinned = new ArrayList<>();
+    for (Segment segment : group) {
+      if (!segment.tryAcquire()) {
+        pinned.forEach(Segment::release);
+        return null;
+      }
+      pinned.add(segment);
+    }
+    try {
+      return rewritePinned(table, group, dropUpTo, clusterColumn, progress);
+    } finally {
+      pinned.forEach(Segment::release);
+    }
+  }
+
+  private Rewritten rewritePinned(
+      Table table,
+      List<Segment> group,
+      long dropUpTo,
+      int clusterColumn,
+      Function<PlanStats, CompactionMeta> progress) {
+    List<IndexDef> tableIndexes = indexesOf(table.name());
+    long rowsIn = 0;
+    long bytesIn = 0;
+    long createdAt = Long.MAX_VALUE;
+    int[][] targets = new int[group.size()][];
+    List<long[]> kept = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      Segment segment = group.get(i);
+      rowsIn += segment.rowCount();
+      bytesIn += segment.reader().sizeBytes();
+      createdAt = Math.min(createdAt, segment.createdAtMillis());
+      targets[i] = new int[segment.rowCount()];
+      Arrays.fill(targets[i], -1);
+      for (int doc = 0; doc < segment.rowCount(); doc++) {
+        if (segment.deleteTimestamp(doc) > dropUpTo) {
+          kept.add(new long[] {i, doc});
+        }
+      }
+    }
+    if (clusterColumn >= 0) {
+      kept = clustered(group, kept, clusterColumn);
+    }
+    long bytesPerRow = rowsIn == 0 ? 1 : Math.max(1, bytesIn / rowsIn);
+    int perSegment = (int) Math.max(1, Math.min(table.maxRows(), table.maxBytes() / bytesPerRow));
+    List<Segment> outputs = new ArrayList<>();
+    try {
+      for (int from = 0; from < kept.size(); from += perSegment) {
+        int to = Math.min(kept.size(), from + perSegment);
+        List<Table.RowData> rows = new ArrayList<>(to - from);
+        for (int p = from; p < to; p++) {
+          long[] origin = kept.get(p);
+          rows.add(group.get((int) origin[0]).rowData((int) origin[1]));
+          targets[(int) origin[0]][(int) origin[1]] = p;
+        }
+        Segment written = writeInterruptibly(table, rows, tableIndexes, createdAt);
+        if (written == null) {
+          discard(outputs);
+          return null;
+        }
+        outputs.add(written);
+        if (SegmentFiles.needsIndex(written, table.def(), tableIndexes)) {
+          discard(outputs);
+          return new Rewritten(List.of(), rowsIn, 0, bytesIn, 0, true);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      discard(outputs);
+      throw e;
+    }
+    long bytesOut = 0;
+    for (Segment output : outputs) {
+      bytesOut += output.reader().sizeBytes();
+    }
+    Rewritten result = new Rewritten(outputs, rowsIn, kept.size(), bytesIn, bytesOut, false);
+    return swap(table, group, targets, result, progress) ? result : null;
+  }
+
+  /** The kept rows ordered by a column's values (NULLs last), ties in row order. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<long[]> clustered(List<Segment> group, List<long[]> kept, int column) {
+    Comparable[] keys = new Comparable[kept.size()];
+    Integer[] order = new Integer[kept.size()];
+    for (int p = 0; p < kept.size(); p++) {
+      long[] origin = kept.get(p);
+      keys[p] = (Comparable) group.get((int) origin[0]).value((int) origin[1], column);
+      order[p] = p;
+    }
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          Comparable x = keys[a];
+          Comparable y = keys[b];
+          if (x == null || y == null) {
+            return x == y ? Integer.compare(a, b) : x == null ? 1 : -1;
+          }
+          int c = x.compareTo(y);
+          return c != 0 ? c : Integer.compare(a, b);
+        });
+    List<long[]> sorted = new ArrayList<>(kept.size());
+    for (Integer p : order) {
+      sorted.add(kept.get(p));
+    }
+    return sorted;
+  }
+
+  /**
+   * Writes one rewritten segment with its graphs; null when the engine closes meanwhile. Closing
+   * may interrupt the graph build, never a catalog change: an interrupted force would leave the
+   * catalog refusing every later change.
+   */
+  private Segment writeInterruptibly(
+      Table table, List<Table.RowData> rows, List<IndexDef> tableIndexes, long createdAt) {
     long id = catalog.nextSegmentId();
-    Segment rewritten;
-    // Closing may interrupt the graph build, never a catalog change: an interrupted force would
-    // leave the catalog refusing every later change.
     synchronized (indexerInterrupt) {
       if (closing) {
-        return;
+        return null;
       }
       indexerWriting = Thread.currentThread();
     }
+    Segment written;
     try {
-      rewritten = segmentFiles.write(id, table.def(), rows, tableIndexes, true, createdAt);
+      written = segmentFiles.write(id, table.def(), rows, tableIndexes, true, createdAt);
     } finally {
       synchronized (indexerInterrupt) {
         indexerWriting = null;
@@ -853,80 +1042,420 @@ public final class Engine implements AutoCloseable {
       }
     }
     if (closing) {
-      closeQuietly(rewritten);
-      segmentFiles.delete(rewritten.id());
-      return;
+      discard(List.of(written));
+      return null;
     }
-    if (SegmentFiles.needsIndex(rewritten, table.def(), tableIndexes)) {
-      closeQuietly(rewritten);
-      segmentFiles.delete(rewritten.id());
-      if (group.size() > 1) {
-        // One of them cannot hold its indexes: index each alone, so that the others get theirs.
-        group.forEach(segment -> unmergeable.add(segment.id()));
-        return;
-      }
-      // A zero vector under a cosine index (Lucene refuses it), or two indexes of different
-      // metrics on one column: the segment cannot hold them all, and is searched exactly there.
-      LOG.warning(
-          "segment "
-              + group.get(0).id()
-              + " of table "
-              + table.name()
-              + " cannot hold every vector index of its table (a zero vector under a cosine"
-              + " index, or indexes of different metrics on one column); it is searched exactly"
-              + " where it lacks one");
-      unindexable.add(group.get(0).id());
-      return;
+    return written;
+  }
+
+  /** Closes rewrites that replaced nothing and deletes their folders. */
+  private void discard(List<Segment> outputs) {
+    for (Segment output : outputs) {
+      closeQuietly(output);
+      segmentFiles.delete(output.id());
     }
+  }
+
+  /** Runs after a rewrite is written, before it is swapped in (a test hook). */
+  volatile Runnable beforeSwap = () -> {};
+
+  /** The catalog transaction and the swap of a rewrite; false if the originals changed. */
+  private boolean swap(
+      Table table,
+      List<Segment> group,
+      int[][] targets,
+      Rewritten result,
+      Function<PlanStats, CompactionMeta> progress) {
+    List<Segment> outputs = result.outputs();
+    beforeSwap.run();
     synchronized (checkpointMonitor) {
       if (closed || !table.segments().containsAll(group)) {
-        closeQuietly(rewritten);
-        segmentFiles.delete(rewritten.id());
-        return;
+        discard(outputs);
+        return false;
       }
+      // Deletes the last checkpoint persisted go with the rewrites; later ones are in the log, and
+      // the next checkpoint finds them on the rewrites once the swap has carried them over.
       long persisted = checkpointTimestamp;
-      Map<Long, Long> deletes = new TreeMap<>();
-      List<SegmentMeta> changes = new ArrayList<>();
-      for (Segment old : group) {
-        deletes.putAll(old.deletesBetween(0, persisted));
+      int[] starts = new int[outputs.size() + 1];
+      for (int i = 0; i < outputs.size(); i++) {
+        starts[i + 1] = starts[i] + outputs.get(i).rowCount();
       }
-      changes.add(meta(rewritten, deletes.size(), SegmentState.INDEXED));
+      Map<Long, Map<Long, Long>> deletes = new TreeMap<>();
+      for (int i = 0; i < group.size(); i++) {
+        Segment old = group.get(i);
+        for (int doc = 0; doc < old.rowCount(); doc++) {
+          long ts = old.deleteTimestamp(doc);
+          int target = targets[i][doc];
+          if (ts <= persisted && target >= 0) {
+            int out = Arrays.binarySearch(starts, target);
+            out = out >= 0 ? out : -out - 2;
+            deletes
+                .computeIfAbsent(outputs.get(out).id(), id -> new TreeMap<>())
+                .put(old.rowId(doc), ts);
+          }
+        }
+      }
+      List<SegmentMeta> changes = new ArrayList<>();
+      for (Segment output : outputs) {
+        Map<Long, Long> outputDeletes = deletes.getOrDefault(output.id(), Map.of());
+        changes.add(meta(output, outputDeletes.size(), SegmentState.INDEXED));
+      }
       for (Segment old : group) {
         changes.add(meta(old, old.deletedAt(persisted), SegmentState.DROPPED));
       }
+      CompactionMeta job =
+          progress == null
+              ? null
+              : progress.apply(
+                  new PlanStats(
+                      group.size(),
+                      outputs.size(),
+                      result.rowsIn(),
+                      result.rowsOut(),
+                      result.bytesIn() - result.bytesOut()));
       try {
-        catalog.applySegmentChanges(
-            changes,
-            deletes.isEmpty() ? Map.of() : Map.of(rewritten.id(), deletes),
-            CatalogStore.KEEP_CHECKPOINT);
+        if (job == null) {
+          catalog.applySegmentChanges(changes, deletes, CatalogStore.KEEP_CHECKPOINT);
+        } else {
+          catalog.applySegmentChanges(changes, deletes, job);
+        }
       } catch (RuntimeException e) {
-        // The transaction may have reached the disk anyway: keep the folder (see checkpoint).
-        closeQuietly(rewritten);
+        // The transaction may have reached the disk anyway: keep the folders (see checkpoint).
+        outputs.forEach(Engine::closeQuietly);
         throw e;
+      }
+      if (job != null) {
+        compactions.published(job);
       }
       boolean[] replaced = new boolean[1];
       timeline.underCommitLock(
           () -> {
-            replaced[0] = table.replaceSegments(group, rewritten);
+            replaced[0] = table.replaceSegments(group, targets, outputs);
             if (!replaced[0]) {
-              // The table was dropped since the check: the next checkpoint drops the rewrite too.
-              pendingDrops.add(rewritten);
+              // The table was dropped since the check: the next checkpoint drops the rewrites too.
+              pendingDrops.addAll(outputs);
             }
           });
       if (replaced[0]) {
         retire(group);
-        if (group.size() > 1) {
-          LOG.info(
-              () ->
-                  "merged segments "
-                      + group.stream().map(Segment::id).toList()
-                      + " of table "
-                      + table.name()
-                      + " ("
-                      + rewritten.rowCount()
-                      + " rows) into indexed segment "
-                      + rewritten.id());
+      }
+      return replaced[0];
+    }
+  }
+
+  /** What one compaction plan replaced, for its job's counters. */
+  record PlanStats(
+      int segmentsIn, int segmentsOut, long rowsIn, long rowsOut, long bytesReclaimed) {}
+
+  /**
+   * Asks for a compaction of a table; it runs in the background, after the index builds and
+   * compactions queued before it, and plans its work from the table's segments when it starts.
+   * Returns the job, PENDING.
+   *
+   * @throws QuiverException TABLE_NOT_FOUND
+   */
+  public CompactionMeta compact(String tableName, CompactionType type) {
+    checkOpen();
+    Table table = table(tableName);
+    return submitCompaction(table, type, "manual");
+  }
+
+  private CompactionMeta submitCompaction(Table table, CompactionType type, String reason) {
+    CompactionMeta job = compactions.create(table.name(), type, reason);
+    if (indexer == null) {
+      // In memory every row stays in memory: there are no segments to compact.
+      runCompaction(job.id());
+      return compactions.get(job.id());
+    }
+    try {
+      indexer.execute(() -> runCompaction(job.id()));
+    } catch (RejectedExecutionException e) {
+      return compactions.update(
+          job.id(), j -> Compactions.finish(j, "CANCELLED", "the database is closing"));
+    }
+    return job;
+  }
+
+  /**
+   * Waits until a compaction job finishes, at most {@code timeoutMillis}, and returns it as it then
+   * is (still running if the time ran out).
+   *
+   * @throws QuiverException INVALID_VALUE if there is no such job
+   */
+  public CompactionMeta awaitCompaction(long id, long timeoutMillis) {
+    CompactionMeta job = compactions.await(id, timeoutMillis);
+    if (job == null) {
+      throw new QuiverException(
+          ErrorCode.INVALID_VALUE, "there is no compaction job " + id + "; see sys.compactions");
+    }
+    return job;
+  }
+
+  /** Every compaction job remembered, oldest first, with live progress: {@code sys.compactions}. */
+  public List<CompactionMeta> compactions() {
+    return compactions.list();
+  }
+
+  /** Runs a job on the indexer thread: plans it, then rewrites and swaps plan after plan. */
+  private void runCompaction(long id) {
+    CompactionMeta job = compactions.get(id);
+    Table table = tables.get(job.table());
+    if (closing) {
+      compactions.update(id, j -> Compactions.finish(j, "CANCELLED", "the database closed"));
+      return;
+    }
+    if (table == null) {
+      compactions.update(
+          id, j -> Compactions.finish(j, "FAILED", "table " + j.table() + " was dropped"));
+      return;
+    }
+    CompactionType type = CompactionType.valueOf(job.type());
+    try {
+      long dropUpTo = horizonNow(table);
+      List<List<Segment>> plans = plan(table, type, dropUpTo, job.reason().equals("manual"));
+      compactions.update(id, j -> Compactions.running(j, plans.size()));
+      int cluster = type == CompactionType.FULL ? clusterColumn(table) : -1;
+      for (List<Segment> plan : plans) {
+        if (closing) {
+          compactions.update(id, j -> Compactions.finish(j, "CANCELLED", "the database closed"));
+          return;
         }
+        Rewritten result =
+            rewrite(
+                table,
+                plan,
+                dropUpTo,
+                cluster,
+                stats ->
+                    Compactions.planDone(
+                        compactions.get(id),
+                        stats.segmentsIn(),
+                        stats.segmentsOut(),
+                        stats.rowsIn(),
+                        stats.rowsOut(),
+                        stats.bytesReclaimed()));
+        if (result == null || result.lacksIndex()) {
+          // The segments changed under the plan (another rewrite, a drop), or a rewrite could not
+          // hold its indexes: the plan is skipped, the old segments stay.
+          compactions.update(id, j -> Compactions.planDone(j, 0, 0, 0, 0, 0));
+        }
+      }
+      CompactionMeta done = compactions.update(id, j -> Compactions.finish(j, "COMPLETED", null));
+      LOG.info(
+          () ->
+              "compaction "
+                  + done.id()
+                  + " ("
+                  + done.type()
+                  + ") of table "
+                  + done.table()
+                  + " completed: "
+                  + done.segmentsIn()
+                  + " segments into "
+                  + done.segmentsOut()
+                  + ", "
+                  + done.rowsIn()
+                  + " rows into "
+                  + done.rowsOut()
+                  + ", "
+                  + done.bytesReclaimed()
+                  + " bytes reclaimed");
+    } catch (RuntimeException e) {
+      if (!closing) {
+        LOG.log(Level.WARNING, "compaction " + id + " of table " + table.name() + " failed", e);
+      }
+      String why = closing ? "the database closed" : String.valueOf(e.getMessage());
+      try {
+        compactions.update(id, j -> Compactions.finish(j, closing ? "CANCELLED" : "FAILED", why));
+      } catch (RuntimeException recording) {
+        e.addSuppressed(recording);
+        LOG.log(Level.WARNING, "recording the end of compaction " + id + " failed", recording);
+      }
+    }
+  }
+
+  /** Marks the jobs the closing engine will not run or finish CANCELLED. */
+  private void cancelCompactions() {
+    for (CompactionMeta job : compactions.list()) {
+      if (!job.finished()) {
+        try {
+          compactions.update(
+              job.id(), j -> Compactions.finish(j, "CANCELLED", "the database closed"));
+        } catch (RuntimeException e) {
+          // The next open marks it FAILED instead.
+          LOG.log(Level.WARNING, "recording the cancellation of compaction " + job.id(), e);
+        }
+      }
+    }
+  }
+
+  /** The position of the table's {@code cluster_by} column, or -1 when it has none. */
+  private static int clusterColumn(Table table) {
+    String column = table.def().options().get("cluster_by");
+    return column == null ? -1 : table.def().columnIndex(column);
+  }
+
+  /**
+   * Segments a compaction may rewrite: those with every vector index of their table. Segments still
+   * waiting for theirs are the indexer's, which merges them itself.
+   */
+  private List<Segment> compactable(Table table) {
+    List<IndexDef> tableIndexes = indexesOf(table.name());
+    List<Segment> result = new ArrayList<>();
+    for (Segment segment : table.segments()) {
+      if (!unindexable.contains(segment.id())
+          && !SegmentFiles.needsIndex(segment, table.def(), tableIndexes)) {
+        result.add(segment);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The groups of segments a job rewrites, one swap each. MINOR packs the segments holding fewer
+   * than half of {@code segment_max_rows} live rows, in order, into groups that fit one segment;
+   * MAJOR takes each segment with rows deleted at or before {@code dropUpTo} (when automatic, only
+   * above {@code deleted_ratio_threshold}); FULL takes every segment, in one group when ordered by
+   * {@code cluster_by}, else packed in order into groups that fit one segment each.
+   */
+  private List<List<Segment>> plan(
+      Table table, CompactionType type, long dropUpTo, boolean manual) {
+    List<Segment> segments = compactable(table);
+    List<List<Segment>> plans = new ArrayList<>();
+    switch (type) {
+      case MINOR -> {
+        List<Segment> small = new ArrayList<>();
+        for (Segment segment : segments) {
+          if (live(segment, dropUpTo) < table.maxRows() / 2) {
+            small.add(segment);
+          }
+        }
+        for (List<Segment> group : pack(table, small, dropUpTo)) {
+          if (group.size() > 1) {
+            plans.add(group);
+          }
+        }
+      }
+      case MAJOR -> {
+        double threshold = deletedRatioThreshold(table);
+        for (Segment segment : segments) {
+          long droppable = segment.deletedAt(dropUpTo);
+          if (droppable > 0 && (manual || (double) droppable / segment.rowCount() > threshold)) {
+            plans.add(List.of(segment));
+          }
+        }
+      }
+      case FULL -> {
+        if (segments.isEmpty()) {
+          break;
+        }
+        if (clusterColumn(table) >= 0) {
+          plans.add(segments);
+        } else {
+          plans.addAll(pack(table, segments, dropUpTo));
+        }
+      }
+    }
+    return plans;
+  }
+
+  /** Segments in order, grouped while their live rows and bytes fit one segment. */
+  private static List<List<Segment>> pack(Table table, List<Segment> segments, long dropUpTo) {
+    List<List<Segment>> groups = new ArrayList<>();
+    List<Segment> group = new ArrayList<>();
+    long rows = 0;
+    long bytes = 0;
+    for (Segment segment : segments) {
+      long live = live(segment, dropUpTo);
+      long size = segment.reader().sizeBytes() * live / Math.max(1, segment.rowCount());
+      if (!group.isEmpty() && (rows + live > table.maxRows() || bytes + size > table.maxBytes())) {
+        groups.add(group);
+        group = new ArrayList<>();
+        rows = 0;
+        bytes = 0;
+      }
+      group.add(segment);
+      rows += live;
+      bytes += size;
+    }
+    if (!group.isEmpty()) {
+      groups.add(group);
+    }
+    return groups;
+  }
+
+  /** The rows of a segment that a rewrite dropping deletes up to {@code dropUpTo} keeps. */
+  private static long live(Segment segment, long dropUpTo) {
+    return segment.rowCount() - segment.deletedAt(dropUpTo);
+  }
+
+  private static double deletedRatioThreshold(Table table) {
+    String value = table.def().options().get("deleted_ratio_threshold");
+    return value == null ? 0.2 : Double.parseDouble(value);
+  }
+
+  /**
+   * The automatic triggers of SPEC §6, checked for every table with {@code auto_compaction} on and
+   * no job of its own under way; at most one job per table per check, logged with its reason.
+   */
+  void scheduleCompactions() {
+    if (closing) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (Table table : tables.values()) {
+      if ("false".equals(table.def().options().get("auto_compaction"))
+          || compactions.active(table.name()).isPresent()) {
+        continue;
+      }
+      long dropUpTo = horizonNow(table);
+      List<Segment> segments = compactable(table);
+      String reason = null;
+      CompactionType type = null;
+      double threshold = deletedRatioThreshold(table);
+      for (Segment segment : segments) {
+        long droppable = segment.deletedAt(dropUpTo);
+        double ratio = (double) droppable / Math.max(1, segment.rowCount());
+        if (droppable > 0 && ratio > threshold) {
+          type = CompactionType.MAJOR;
+          reason =
+              String.format(
+                  Locale.ROOT,
+                  "segment %d has %.1f%% of its rows deleted beyond retention,"
+                      + " above deleted_ratio_threshold %.2f",
+                  segment.id(),
+                  ratio * 100,
+                  threshold);
+          break;
+        }
+      }
+      if (type == null) {
+        long minSegments = table.def().longOption("compaction_min_segments", 10);
+        long small = segments.stream().filter(s -> live(s, dropUpTo) < table.maxRows() / 2).count();
+        if (small > minSegments) {
+          type = CompactionType.MINOR;
+          reason =
+              small
+                  + " segments hold fewer than half of segment_max_rows ("
+                  + table.maxRows()
+                  + ") rows, more than compaction_min_segments ("
+                  + minSegments
+                  + ")";
+        }
+      }
+      long interval = table.def().longOption("full_compaction_interval_s", 0) * 1000;
+      if (type == null && interval > 0 && !segments.isEmpty()) {
+        long last = Math.max(compactions.lastCompleted(table.name(), CompactionType.FULL), opened);
+        if (now - last >= interval) {
+          type = CompactionType.FULL;
+          reason = "full_compaction_interval_s (" + interval / 1000 + ") has passed since the last";
+        }
+      }
+      if (type != null) {
+        String why = reason;
+        CompactionType what = type;
+        LOG.info(() -> "automatic " + what + " compaction of table " + table.name() + ": " + why);
+        submitCompaction(table, type, why);
       }
     }
   }
@@ -957,14 +1486,49 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Segments no table holds any more: they are closed and their files deleted once {@link
-   * #RETIRE_MILLIS} have passed, so that queries still reading them finish first.
+   * Segments no table holds any more: each is closed and its files deleted when the last query that
+   * pinned it lets go of it, at once if none does. Its catalog entry, DROPPED already, goes too.
    */
   private void retire(List<Segment> segments) {
-    long now = System.currentTimeMillis();
-    synchronized (retired) {
-      for (Segment segment : segments) {
-        retired.put(segment, now);
+    for (Segment segment : segments) {
+      retired.add(segment);
+      segment.retire(() -> removeWhenUnused(segment));
+    }
+  }
+
+  /** The last reference to a retired segment is gone: remove it off the reader's thread. */
+  private void removeWhenUnused(Segment segment) {
+    ScheduledExecutorService executor = background;
+    if (executor != null) {
+      try {
+        executor.execute(() -> removeRetired(segment));
+        return;
+      } catch (RejectedExecutionException closing) {
+        // close() removes every retired segment itself.
+        return;
+      }
+    }
+    removeRetired(segment);
+  }
+
+  /**
+   * Closes a retired segment and deletes its files, once: whoever takes it from the set. Under a
+   * lock of its own, so that {@link #removeRetired()} returns only after removals under way.
+   */
+  private void removeRetired(Segment segment) {
+    synchronized (removals) {
+      if (!retired.remove(segment)) {
+        return;
+      }
+      closeQuietly(segment);
+      segmentFiles.delete(segment.id());
+      try {
+        catalog.removeSegment(segment.id());
+      } catch (RuntimeException e) {
+        // The entry stays DROPPED: the next open deletes it (and the folder, if still there).
+        if (!closing) {
+          LOG.log(Level.WARNING, "removing the catalog entry of " + segment + " failed", e);
+        }
       }
     }
   }
@@ -972,8 +1536,13 @@ public final class Engine implements AutoCloseable {
   /** Removes every retired segment now, without waiting for readers (for tests). */
   void removeRetiredNow() {
     synchronized (checkpointMonitor) {
-      removeRetired(true);
+      removeRetired();
     }
+  }
+
+  /** The number of retired segments whose files are still there (readers hold them). */
+  int retiredCount() {
+    return retired.size();
   }
 
   /**
@@ -1011,26 +1580,12 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Closes and deletes the retired segments whose time has come (all of them when closing). */
-  private void removeRetired(boolean all) {
-    long now = System.currentTimeMillis();
-    List<Segment> due = new ArrayList<>();
-    synchronized (retired) {
-      retired
-          .entrySet()
-          .removeIf(
-              e -> {
-                if (all || now - e.getValue() >= RETIRE_MILLIS) {
-                  due.add(e.getKey());
-                  return true;
-                }
-                return false;
-              });
-    }
-    for (Segment segment : due) {
-      closeQuietly(segment);
-      segmentFiles.delete(segment.id());
-      catalog.removeSegment(segment.id());
+  /** Closes and deletes every retired segment, read or not: the engine is closing. */
+  private void removeRetired() {
+    synchronized (removals) {
+      for (Segment segment : List.copyOf(retired)) {
+        removeRetired(segment);
+      }
     }
   }
 
@@ -1046,6 +1601,12 @@ public final class Engine implements AutoCloseable {
             MIN_RETENTION_MILLIS, table.def().longOption("time_travel_retention_s", 3600) * 1000);
     long millis = Timeline.millis(cut) - retentionMillis;
     return millis <= 0 ? 0 : millis << Timeline.LOGICAL_BITS;
+  }
+
+  /** The {@link #horizon} as of now: rows deleted at or before it are beyond every snapshot. */
+  private long horizonNow(Table table) {
+    long now = Math.max(timeline.lastCommitted(), timeline.nowMillis() << Timeline.LOGICAL_BITS);
+    return horizon(table, now);
   }
 
   /** A segment's catalog entry with {@code deletedRows} deleted rows. */
@@ -1138,7 +1699,8 @@ public final class Engine implements AutoCloseable {
       closed = true;
       try {
         if (catalog != null) {
-          removeRetired(true);
+          cancelCompactions();
+          removeRetired();
         }
         closeSegments();
         if (wal != null) {

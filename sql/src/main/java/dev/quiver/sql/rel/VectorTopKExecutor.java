@@ -7,12 +7,12 @@ import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
 import dev.quiver.storage.catalog.Metric;
 import dev.quiver.storage.table.Predicate;
+import dev.quiver.storage.table.RowScan;
 import dev.quiver.storage.table.SearchHit;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.VectorSearch;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -85,9 +85,10 @@ public final class VectorTopKExecutor {
     List<Object[]> rows = new ArrayList<>();
     if (query == null) {
       // Every distance is NULL: any k matching rows, in no particular order.
-      for (Iterator<Object[]> it = table.scan(snapshot, filter);
-          it.hasNext() && rows.size() < k; ) {
-        rows.add(withDistance(it.next(), null));
+      try (RowScan it = table.scan(snapshot, filter)) {
+        while (it.hasNext() && rows.size() < k) {
+          rows.add(withDistance(it.next(), null));
+        }
       }
     } else {
       VectorTopKRewriter.SearchPlan plan = plan(spec);
@@ -101,11 +102,12 @@ public final class VectorTopKExecutor {
       }
       if (rows.size() < k && spec.nullable()) {
         // Rows without a vector have a NULL distance, which sorts last.
-        for (Iterator<Object[]> it = table.scan(snapshot, filter);
-            it.hasNext() && rows.size() < k; ) {
-          Object[] row = it.next();
-          if (row[spec.column()] == null) {
-            rows.add(withDistance(row, null));
+        try (RowScan it = table.scan(snapshot, filter)) {
+          while (it.hasNext() && rows.size() < k) {
+            Object[] row = it.next();
+            if (row[spec.column()] == null) {
+              rows.add(withDistance(row, null));
+            }
           }
         }
       }

@@ -6,18 +6,17 @@ import dev.quiver.storage.Engine;
 import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.table.Predicate;
+import dev.quiver.storage.table.RowScan;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import java.lang.reflect.Type;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
-import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.linq4j.Queryable;
 import org.apache.calcite.linq4j.tree.Expression;
@@ -177,8 +176,7 @@ public final class QuiverTable extends AbstractTable
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        Iterator<Object[]> rows = table.scan(snapshot.get(), predicate);
-        return Linq4j.iterableEnumerator(() -> new ProjectingIterator(rows, columns));
+        return new ScanEnumerator(table.scan(snapshot.get(), predicate), columns);
       }
     };
   }
@@ -212,16 +210,42 @@ public final class QuiverTable extends AbstractTable
     return all;
   }
 
-  private record ProjectingIterator(Iterator<Object[]> rows, int[] columns)
-      implements Iterator<Object[]> {
-    @Override
-    public boolean hasNext() {
-      return rows.hasNext();
+  /**
+   * A scan's rows, projected as Calcite expects them. Closing it (Calcite does when a statement
+   * stops reading early, at LIMIT) releases the segments the scan pinned.
+   */
+  private static final class ScanEnumerator implements Enumerator<Object[]> {
+    private final RowScan rows;
+    private final int[] columns;
+    private Object[] current;
+
+    ScanEnumerator(RowScan rows, int[] columns) {
+      this.rows = rows;
+      this.columns = columns;
     }
 
     @Override
-    public Object[] next() {
-      return toCalciteRow(rows.next(), columns);
+    public Object[] current() {
+      return current;
+    }
+
+    @Override
+    public boolean moveNext() {
+      if (!rows.hasNext()) {
+        return false;
+      }
+      current = toCalciteRow(rows.next(), columns);
+      return true;
+    }
+
+    @Override
+    public void reset() {
+      throw new UnsupportedOperationException("a scan is read once");
+    }
+
+    @Override
+    public void close() {
+      rows.close();
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.quiver.sql.schema;
 
+import com.google.common.collect.ImmutableMultimap;
+import com.google.common.collect.Multimap;
+import dev.quiver.sql.parser.SqlCompactTable;
 import dev.quiver.storage.Engine;
 import dev.quiver.storage.SegmentStatus;
 import dev.quiver.storage.Session;
@@ -8,6 +11,7 @@ import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
 import dev.quiver.storage.catalog.IndexMethod;
 import dev.quiver.storage.catalog.TableDef;
+import dev.quiver.storage.catalog.store.CompactionMeta;
 import dev.quiver.storage.table.Snapshot;
 import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.Timeline;
@@ -110,6 +114,24 @@ public final class SystemSchema extends AbstractSchema {
           col("wait_ms", SqlTypeName.DOUBLE),
           col("opened_at", SqlTypeName.TIMESTAMP));
 
+  private static final List<Column> COMPACTIONS_COLUMNS =
+      List.of(
+          col("compaction_id", SqlTypeName.BIGINT),
+          col("table_name", SqlTypeName.VARCHAR),
+          col("type", SqlTypeName.VARCHAR),
+          col("state", SqlTypeName.VARCHAR),
+          col("plans_done", SqlTypeName.INTEGER),
+          col("plans_total", SqlTypeName.INTEGER),
+          col("segments_in", SqlTypeName.INTEGER),
+          col("segments_out", SqlTypeName.INTEGER),
+          col("rows_in", SqlTypeName.BIGINT),
+          col("rows_out", SqlTypeName.BIGINT),
+          col("bytes_reclaimed", SqlTypeName.BIGINT),
+          col("started_at", SqlTypeName.TIMESTAMP),
+          col("finished_at", SqlTypeName.TIMESTAMP),
+          col("error", SqlTypeName.VARCHAR),
+          col("reason", SqlTypeName.VARCHAR));
+
   /** The system tables and their columns, in the order sys.columns lists them. */
   private static final Map<String, List<Column>> SYSTEM_TABLES =
       new java.util.TreeMap<>(
@@ -125,14 +147,19 @@ public final class SystemSchema extends AbstractSchema {
               "wal",
               WAL_COLUMNS,
               "sessions",
-              SESSIONS_COLUMNS));
+              SESSIONS_COLUMNS,
+              "compactions",
+              COMPACTIONS_COLUMNS));
 
   private final Map<String, org.apache.calcite.schema.Table> tables;
+  private final Engine engine;
 
   /** The schema as the connection of engine session {@code current} sees it. */
   public SystemSchema(Engine engine, Session current) {
+    this.engine = engine;
     this.tables =
         Map.of(
+            "compactions", new SystemTable(COMPACTIONS_COLUMNS, () -> compactionRows(engine)),
             "tables", new SystemTable(TABLES_COLUMNS, () -> tableRows(engine)),
             "columns", new SystemTable(COLUMNS_COLUMNS, () -> columnRows(engine)),
             "indexes", new SystemTable(INDEXES_COLUMNS, () -> indexRows(engine)),
@@ -144,6 +171,45 @@ public final class SystemSchema extends AbstractSchema {
   @Override
   protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
     return tables;
+  }
+
+  @Override
+  protected Multimap<String, org.apache.calcite.schema.Function> getFunctionMultimap() {
+    return ImmutableMultimap.of(SqlCompactTable.FUNCTION, CompactFunction.INSTANCE);
+  }
+
+  /** The database this schema describes, for the functions that act on it. */
+  Engine engine() {
+    return engine;
+  }
+
+  /**
+   * One row per compaction job the database remembers (the last thousand), oldest first, with the
+   * progress of running ones: plans are swaps of segments, and their counts add up as each lands.
+   */
+  private static List<Object[]> compactionRows(Engine engine) {
+    List<Object[]> rows = new ArrayList<>();
+    for (CompactionMeta job : engine.compactions()) {
+      rows.add(
+          new Object[] {
+            job.id(),
+            job.table(),
+            job.type(),
+            job.state(),
+            job.plansDone(),
+            job.plansTotal(),
+            job.segmentsIn(),
+            job.segmentsOut(),
+            job.rowsIn(),
+            job.rowsOut(),
+            job.bytesReclaimed(),
+            job.startedAtMillis() == 0 ? null : job.startedAtMillis(),
+            job.finishedAtMillis() == 0 ? null : job.finishedAtMillis(),
+            job.error(),
+            job.reason()
+          });
+    }
+    return rows;
   }
 
   private static List<Object[]> tableRows(Engine engine) {

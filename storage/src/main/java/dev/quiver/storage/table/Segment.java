@@ -9,11 +9,13 @@ import dev.quiver.storage.catalog.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntPredicate;
 
@@ -37,6 +39,10 @@ public final class Segment {
   private volatile AtomicLongArray deleteTs;
   // The earliest delete timestamp of any document: a search at an earlier time needs no mask.
   private volatile long earliestDeleteTs = Long.MAX_VALUE;
+  // One reference for the table (or engine) that holds the segment, one per reader that pinned it.
+  private final AtomicInteger references = new AtomicInteger(1);
+  // What to do when the last reference goes: set when the holder lets go of the segment.
+  private volatile Runnable whenUnused = () -> {};
 
   /**
    * A segment as written or reopened; {@code indexName} is the vector index built into it, or null.
@@ -85,6 +91,47 @@ public final class Segment {
     return reader.rowCount();
   }
 
+  /**
+   * Pins the segment for a reader, which must {@link #release} it when done; false if the segment
+   * has already been let go of by every holder (its files may be gone), in which case the reader
+   * looks at its table's current segments again.
+   */
+  public boolean tryAcquire() {
+    while (true) {
+      int n = references.get();
+      if (n == 0) {
+        return false;
+      }
+      if (references.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Lets go of one reference; the last one runs the action given to {@link #retire}. */
+  public void release() {
+    int n = references.decrementAndGet();
+    if (n == 0) {
+      whenUnused.run();
+    } else if (n < 0) {
+      throw new IllegalStateException("segment " + id + " released more often than acquired");
+    }
+  }
+
+  /**
+   * The holder lets go of the segment, which no table lists any more: {@code action} (close it and
+   * delete its files) runs once the last reader that pinned it releases it, or now if none did.
+   */
+  public void retire(Runnable action) {
+    whenUnused = action;
+    release();
+  }
+
+  /** The references held: the holder's, if not retired, and one per pinning reader. */
+  public int references() {
+    return references.get();
+  }
+
   /** The delete timestamp of a document, {@link Long#MAX_VALUE} while it is live. */
   long deleteTs(int doc) {
     AtomicLongArray deletes = deleteTs;
@@ -120,6 +167,21 @@ public final class Segment {
     return reader.info().maxInsertTs() <= timestamp || insertTs(doc) <= timestamp;
   }
 
+  /** A document as a rewrite of the segment writes it again. */
+  public Table.RowData rowData(int doc) {
+    return new Table.RowData(rowId(doc), insertTs(doc), row(doc));
+  }
+
+  /** A document's delete timestamp, {@link Long#MAX_VALUE} while it is live. */
+  public long deleteTimestamp(int doc) {
+    return deleteTs(doc);
+  }
+
+  /** One column of a document, for ordering a rewrite by {@code cluster_by}. */
+  public Object value(int doc, int column) {
+    return read(() -> reader.value(doc, column));
+  }
+
   /** Every row of the segment in document order, deleted ones included, for rewriting it. */
   public List<Table.RowData> allRows() {
     List<Table.RowData> rows = new ArrayList<>(rowCount());
@@ -130,27 +192,52 @@ public final class Segment {
   }
 
   /**
-   * Copies every delete timestamp of the segments this one rewrites: their documents, one segment
-   * after the other, are this one's. Under the commit lock.
+   * Copies the delete timestamps of rewritten segments onto their rewrites, under the commit lock:
+   * document {@code d} of {@code originals.get(i)} became document {@code targets[i][d]} of the
+   * rewrites, counted across them in order, or was left out (-1) as deleted beyond every snapshot.
+   * Deletes that reached the originals while the rewrite was written are carried over too.
+   *
+   * @throws IllegalStateException if a target does not hold the row it should: nothing is lost
+   *     silently, the swap fails instead
    */
-  public void copyDeletesFrom(List<Segment> originals) {
-    int offset = 0;
-    for (Segment original : originals) {
-      AtomicLongArray deletes = original.deleteTs;
-      if (deletes != null) {
-        for (int doc = 0; doc < deletes.length(); doc++) {
-          long ts = deletes.get(doc);
-          if (ts != Long.MAX_VALUE) {
-            if (rowId(offset + doc) != original.rowId(doc)) {
-              throw new IllegalStateException(
-                  "segment " + id + " does not hold the rows of segment " + original.id());
-            }
-            delete(offset + doc, ts);
-          }
-        }
-      }
-      offset += original.rowCount();
+  public static void carryDeletes(
+      List<Segment> originals, int[][] targets, List<Segment> rewrites) {
+    int[] starts = new int[rewrites.size() + 1];
+    for (int i = 0; i < rewrites.size(); i++) {
+      starts[i + 1] = starts[i] + rewrites.get(i).rowCount();
     }
+    for (int i = 0; i < originals.size(); i++) {
+      Segment original = originals.get(i);
+      AtomicLongArray deletes = original.deleteTs;
+      if (deletes == null) {
+        continue;
+      }
+      for (int doc = 0; doc < deletes.length(); doc++) {
+        long ts = deletes.get(doc);
+        int target = targets[i][doc];
+        if (ts == Long.MAX_VALUE || target < 0) {
+          continue;
+        }
+        int out = Arrays.binarySearch(starts, target);
+        out = out >= 0 ? out : -out - 2;
+        Segment rewrite = rewrites.get(out);
+        int newDoc = target - starts[out];
+        if (rewrite.rowId(newDoc) != original.rowId(doc)) {
+          throw new IllegalStateException(
+              "segment " + rewrite.id() + " does not hold the rows of segment " + original.id());
+        }
+        rewrite.delete(newDoc, ts);
+      }
+    }
+  }
+
+  /** The largest row id among the documents (-1 when empty); they need not be in row-id order. */
+  public long maxRowId() {
+    long max = -1;
+    for (int doc = 0; doc < rowCount(); doc++) {
+      max = Math.max(max, rowId(doc));
+    }
+    return max;
   }
 
   /** The number of rows deleted at or before a time. */
@@ -188,22 +275,17 @@ public final class Segment {
   }
 
   /**
-   * Restores deletes persisted by checkpoints, by row id, while opening. Row ids ascend with
-   * documents, so one pass over both finds every document.
+   * Restores deletes persisted by checkpoints, by row id, while opening. Documents are usually in
+   * row-id order, but a compaction ordered by {@code cluster_by} leaves them in any order.
    */
   public void restoreDeletes(NavigableMap<Long, Long> byRowId) {
     if (byRowId.isEmpty()) {
       return;
     }
-    var pending = byRowId.entrySet().iterator();
-    var next = pending.next();
-    for (int doc = 0; doc < rowCount() && next != null; doc++) {
-      long rowId = rowId(doc);
-      while (next != null && next.getKey() < rowId) {
-        next = pending.hasNext() ? pending.next() : null;
-      }
-      if (next != null && next.getKey() == rowId) {
-        delete(doc, next.getValue());
+    for (int doc = 0; doc < rowCount(); doc++) {
+      Long ts = byRowId.get(rowId(doc));
+      if (ts != null) {
+        delete(doc, ts);
       }
     }
   }
@@ -309,7 +391,8 @@ public final class Segment {
     return true;
   }
 
-  long rowId(int doc) {
+  /** A document's row id. */
+  public long rowId(int doc) {
     return read(() -> reader.rowId(doc));
   }
 

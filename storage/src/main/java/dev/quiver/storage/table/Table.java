@@ -6,6 +6,7 @@ import dev.quiver.storage.catalog.ColumnDef;
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.vector.Vectors;
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The rows of one table, multi-versioned: every row version carries the timestamp of the batch that
@@ -74,7 +76,10 @@ public final class Table {
    */
   public List<Segment> markDropped() {
     dropped = true;
-    return state.segments();
+    TableState current = state;
+    // Readers that pin segments from now on find none: the engine lets go of these.
+    state = new TableState(List.of(), current.sealing(), current.growing());
+    return current.segments();
   }
 
   /** Whether the table was dropped. */
@@ -266,9 +271,10 @@ public final class Table {
    * The rows visible at a snapshot that pass a filter, in insertion order: sealed segments, then
    * rows sealing, then growing rows.
    */
-  public Iterator<Object[]> scan(Snapshot snapshot, Predicate filter) {
+  public RowScan scan(Snapshot snapshot, Predicate filter) {
     long t = snapshot.timestamp();
-    TableState current = state;
+    Pinned pinned = pin();
+    TableState current = pinned.state();
     List<Iterator<Object[]>> parts = new ArrayList<>();
     for (Segment segment : current.segments()) {
       parts.add(segmentScan(segment, t, filter));
@@ -277,7 +283,90 @@ public final class Table {
       parts.add(memScan(sealing.rows, t, filter));
     }
     parts.add(memScan(current.growing().rows, t, filter));
-    return new Concatenation(parts);
+    return new PinnedScan(new Concatenation(parts), pinned);
+  }
+
+  /**
+   * The table's parts with every sealed segment pinned: a segment that compaction replaced after
+   * this state was read has been let go of, and the state is read again until every segment it
+   * lists could be pinned (replacements publish the new state before letting go of the old).
+   */
+  private Pinned pin() {
+    while (true) {
+      TableState current = state;
+      List<Segment> acquired = new ArrayList<>(current.segments().size());
+      for (Segment segment : current.segments()) {
+        if (!segment.tryAcquire()) {
+          break;
+        }
+        acquired.add(segment);
+      }
+      if (acquired.size() == current.segments().size()) {
+        return new Pinned(current, acquired);
+      }
+      acquired.forEach(Segment::release);
+      Thread.onSpinWait();
+    }
+  }
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  /** A state whose segments are pinned; releases them once, whoever calls first. */
+  private static final class Pinned implements Runnable {
+    private final TableState state;
+    private final List<Segment> segments;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Pinned(TableState state, List<Segment> segments) {
+      this.state = state;
+      this.segments = segments;
+    }
+
+    TableState state() {
+      return state;
+    }
+
+    @Override
+    public void run() {
+      if (released.compareAndSet(false, true)) {
+        segments.forEach(Segment::release);
+      }
+    }
+  }
+
+  /** A scan holding its pins until it ends, is closed, or becomes garbage. */
+  private static final class PinnedScan implements RowScan {
+    private final Iterator<Object[]> rows;
+    private final Pinned pinned;
+    private final Cleaner.Cleanable cleanable;
+
+    PinnedScan(Iterator<Object[]> rows, Pinned pinned) {
+      this.rows = rows;
+      this.pinned = pinned;
+      this.cleanable = CLEANER.register(this, pinned);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (rows.hasNext()) {
+        return true;
+      }
+      close();
+      return false;
+    }
+
+    @Override
+    public Object[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return rows.next();
+    }
+
+    @Override
+    public void close() {
+      cleanable.clean();
+    }
   }
 
   private static Iterator<Object[]> memScan(RowLog rows, long t, Predicate filter) {
@@ -378,8 +467,10 @@ public final class Table {
   /** The number of rows visible at a snapshot. */
   public long rowCount(Snapshot snapshot) {
     long count = 0;
-    for (Iterator<Object[]> it = scan(snapshot, Predicate.ALWAYS); it.hasNext(); it.next()) {
-      count++;
+    try (RowScan rows = scan(snapshot, Predicate.ALWAYS)) {
+      for (; rows.hasNext(); rows.next()) {
+        count++;
+      }
     }
     return count;
   }
@@ -404,22 +495,27 @@ public final class Table {
       return List.of();
     }
     long t = snapshot.timestamp();
-    TableState current = state;
-    List<List<SearchHit>> parts =
-        new ArrayList<>(
-            (current.segments().size() > 1
-                    ? current.segments().parallelStream()
-                    : current.segments().stream())
-                .map(segment -> segment.search(request, t))
-                .toList());
-    List<MemRows> memory = new ArrayList<>(current.sealing());
-    memory.add(current.growing());
-    for (MemRows rows : memory) {
-      parts.add(rows.search(request, t));
+    Pinned pinned = pin();
+    try {
+      TableState current = pinned.state();
+      List<List<SearchHit>> parts =
+          new ArrayList<>(
+              (current.segments().size() > 1
+                      ? current.segments().parallelStream()
+                      : current.segments().stream())
+                  .map(segment -> segment.search(request, t))
+                  .toList());
+      List<MemRows> memory = new ArrayList<>(current.sealing());
+      memory.add(current.growing());
+      for (MemRows rows : memory) {
+        parts.add(rows.search(request, t));
+      }
+      TopK top = new TopK(request);
+      parts.forEach(part -> part.forEach(top::offer));
+      return top.result();
+    } finally {
+      pinned.run();
     }
-    TopK top = new TopK(request);
-    parts.forEach(part -> part.forEach(top::offer));
-    return top.result();
   }
 
   /**
@@ -489,26 +585,25 @@ public final class Table {
     List<Segment> segments = new ArrayList<>(current.segments());
     segments.add(segment);
     state = new TableState(List.copyOf(segments), current.sealing(), current.growing());
-    if (segment.rowCount() > 0) {
-      nextRowId = Math.max(nextRowId, segment.rowId(segment.rowCount() - 1) + 1);
-    }
+    nextRowId = Math.max(nextRowId, segment.maxRowId() + 1);
   }
 
   /**
-   * Replaces segments with one rewrite of them (their documents in the same order, one segment
-   * after the other, now with vector indexes), carrying over their deletes; under the commit lock.
-   * The rewrite takes the place of the first. Returns false, changing nothing, if a segment is no
-   * longer the table's (the table was dropped).
+   * Replaces segments with their rewrites, carrying over their deletes (see {@link
+   * Segment#carryDeletes}); under the commit lock. The rewrites take the place of the first
+   * original. Returns false, changing nothing, if an original is no longer the table's (the table
+   * was dropped, or another rewrite replaced it).
    */
-  public boolean replaceSegments(List<Segment> olds, Segment rewritten) {
+  public boolean replaceSegments(List<Segment> olds, int[][] targets, List<Segment> rewrites) {
     TableState current = state;
     if (dropped || !current.segments().containsAll(olds)) {
       return false;
     }
-    rewritten.copyDeletesFrom(olds);
+    Segment.carryDeletes(olds, targets, rewrites);
     List<Segment> segments = new ArrayList<>(current.segments());
-    segments.set(segments.indexOf(olds.get(0)), rewritten);
-    segments.removeAll(olds.subList(1, olds.size()));
+    int at = olds.stream().mapToInt(segments::indexOf).min().orElseThrow();
+    segments.removeAll(olds);
+    segments.addAll(at, rewrites);
     state = new TableState(List.copyOf(segments), current.sealing(), current.growing());
     return true;
   }
@@ -652,7 +747,7 @@ public final class Table {
       }
       TableState current = table.state;
       List<Segment> segments = new ArrayList<>(current.segments());
-      if (segment != null) {
+      if (segment != null && !table.dropped) {
         segments.add(segment);
       }
       List<MemRows> sealing = new ArrayList<>(current.sealing());

@@ -35,6 +35,7 @@ abstract class AbstractCatalogStore implements CatalogStore {
       Collection<TableDef> tables,
       Collection<IndexDef> indexes,
       Collection<SegmentMeta> segments,
+      Collection<CompactionMeta> compactions,
       long checkpointTs,
       long nextSegmentId) {}
 
@@ -42,6 +43,7 @@ abstract class AbstractCatalogStore implements CatalogStore {
   private final Map<String, TableDef> tables = new TreeMap<>();
   private final Map<String, IndexDef> indexes = new TreeMap<>();
   private final NavigableMap<Long, SegmentMeta> segments = new TreeMap<>();
+  private final NavigableMap<Long, CompactionMeta> compactions = new TreeMap<>();
   private long checkpointTs;
   private long nextSegmentId;
   private boolean closed;
@@ -50,6 +52,7 @@ abstract class AbstractCatalogStore implements CatalogStore {
     contents.tables().forEach(t -> tables.put(t.name(), t));
     contents.indexes().forEach(i -> indexes.put(i.name(), i));
     contents.segments().forEach(s -> segments.put(s.id(), s));
+    contents.compactions().forEach(c -> compactions.put(c.id(), c));
     checkpointTs = contents.checkpointTs();
     nextSegmentId = contents.nextSegmentId();
   }
@@ -174,6 +177,60 @@ abstract class AbstractCatalogStore implements CatalogStore {
           }
           return null;
         });
+  }
+
+  @Override
+  public void applySegmentChanges(
+      List<SegmentMeta> upserts, Map<Long, Map<Long, Long>> deletes, CompactionMeta job) {
+    mutate(
+        change -> {
+          Set<Long> ids = new HashSet<>();
+          for (SegmentMeta segment : upserts) {
+            if (!ids.add(segment.id())) {
+              throw new IllegalArgumentException(
+                  "segment " + segment.id() + " appears twice among the upserts");
+            }
+            checkSegment(segment);
+            change.putSegments.add(segment);
+          }
+          for (Map.Entry<Long, Map<Long, Long>> e : deletes.entrySet()) {
+            if (!ids.contains(e.getKey())) {
+              requireSegment(e.getKey());
+            }
+            change.deletes.put(e.getKey(), Map.copyOf(e.getValue()));
+          }
+          planCompaction(change, job);
+          return null;
+        });
+  }
+
+  @Override
+  public void putCompaction(CompactionMeta job) {
+    mutate(
+        change -> {
+          planCompaction(change, job);
+          return null;
+        });
+  }
+
+  @Override
+  public List<CompactionMeta> compactions() {
+    return read(() -> List.copyOf(compactions.values()));
+  }
+
+  private void planCompaction(CatalogChange change, CompactionMeta job) {
+    change.putCompactions.add(job);
+    int excess = compactions.size() + (compactions.containsKey(job.id()) ? 0 : 1);
+    excess -= COMPACTIONS_KEPT;
+    for (CompactionMeta old : compactions.values()) {
+      if (excess <= 0) {
+        break;
+      }
+      if (old.finished() && old.id() != job.id()) {
+        change.removeCompactions.add(old.id());
+        excess--;
+      }
+    }
   }
 
   @Override
@@ -369,6 +426,8 @@ abstract class AbstractCatalogStore implements CatalogStore {
     change.putIndexes.forEach(i -> indexes.put(i.name(), i));
     change.removeSegments.forEach(segments::remove);
     change.putSegments.forEach(s -> segments.put(s.id(), s));
+    change.removeCompactions.forEach(compactions::remove);
+    change.putCompactions.forEach(c -> compactions.put(c.id(), c));
     if (change.checkpointTs != CatalogChange.UNCHANGED) {
       checkpointTs = change.checkpointTs;
     }

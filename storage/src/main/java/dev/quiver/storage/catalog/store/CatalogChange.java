@@ -20,6 +20,8 @@ final class CatalogChange {
   final List<IndexDef> putIndexes = new ArrayList<>();
   final List<String> removeIndexes = new ArrayList<>();
   final List<SegmentMeta> putSegments = new ArrayList<>();
+  final List<CompactionMeta> putCompactions = new ArrayList<>();
+  final List<Long> removeCompactions = new ArrayList<>();
 
   /** Segments to remove together with their delete records. */
   final List<Long> removeSegments = new ArrayList<>();

@@ -37,6 +37,7 @@ final class CatalogCodec {
   private static final byte TABLE = 'T';
   private static final byte INDEX = 'I';
   private static final byte SEGMENT = 'S';
+  private static final byte COMPACTION = 'C';
 
   private CatalogCodec() {}
 
@@ -153,6 +154,53 @@ final class CatalogCodec {
   }
 
   /** A value being encoded. */
+  static byte[] encodeCompaction(CompactionMeta c) {
+    Writer out = new Writer(COMPACTION);
+    out.longValue(c.id());
+    out.string(c.table());
+    out.string(c.type());
+    out.string(c.state());
+    out.longValue(c.plansDone());
+    out.longValue(c.plansTotal());
+    out.longValue(c.segmentsIn());
+    out.longValue(c.segmentsOut());
+    out.longValue(c.rowsIn());
+    out.longValue(c.rowsOut());
+    out.longValue(c.bytesReclaimed());
+    out.longValue(c.startedAtMillis());
+    out.longValue(c.finishedAtMillis());
+    out.nullableString(c.error());
+    out.nullableString(c.reason());
+    return out.finish();
+  }
+
+  static CompactionMeta decodeCompaction(byte[] value, Path file, String entry) {
+    Reader in = new Reader(value, COMPACTION, file, entry);
+    try {
+      CompactionMeta job =
+          new CompactionMeta(
+              in.longValue(),
+              in.string(),
+              in.string(),
+              in.string(),
+              Math.toIntExact(in.longValue()),
+              Math.toIntExact(in.longValue()),
+              Math.toIntExact(in.longValue()),
+              Math.toIntExact(in.longValue()),
+              in.longValue(),
+              in.longValue(),
+              in.longValue(),
+              in.longValue(),
+              in.longValue(),
+              in.nullableString(),
+              in.nullableString());
+      in.end();
+      return job;
+    } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
+      throw in.corrupt(e);
+    }
+  }
+
   private static final class Writer {
     private ByteBuffer out = ByteBuffer.allocate(256);
 

@@ -107,6 +107,25 @@ public interface CatalogStore extends AutoCloseable {
       long checkpointTs);
 
   /**
+   * Segment changes, their delete records and a compaction job's progress in one transaction: the
+   * swap of a compaction plan and the job's count of plans done become durable together.
+   */
+  void applySegmentChanges(
+      List<SegmentMeta> upserts, Map<Long, Map<Long, Long>> deletes, CompactionMeta job);
+
+  /**
+   * Records a compaction job's state, dropping the oldest finished jobs beyond {@link
+   * #COMPACTIONS_KEPT}.
+   */
+  void putCompaction(CompactionMeta job);
+
+  /** How many compaction jobs the catalog remembers. */
+  int COMPACTIONS_KEPT = 1000;
+
+  /** The compaction jobs remembered, oldest first. */
+  List<CompactionMeta> compactions();
+
+  /**
    * Removes a DROPPED segment and its delete records, once its files are gone.
    *
    * @return whether there was such a segment

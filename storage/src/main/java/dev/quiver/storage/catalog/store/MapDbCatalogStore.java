@@ -49,7 +49,7 @@ import org.mapdb.volume.VolumeFactory;
  *
  * <h2>Contents of catalog.db</h2>
  *
- * <p>Five MapDB BTreeMaps, with MapDB's primitive serializers for keys and numbers and {@link
+ * <p>Six MapDB BTreeMaps, with MapDB's primitive serializers for keys and numbers and {@link
  * CatalogCodec}'s bytes for definitions (never MapDB's POJO serializer):
  *
  * <pre>
@@ -61,6 +61,8 @@ import org.mapdb.volume.VolumeFactory;
  * indexes    index name          String          IndexDef value (kind 'I')
  * segments   segment id          Long            SegmentMeta value (kind 'S')
  * deletes    [segment id, row id] long[2]        delete timestamp (Long)
+ * compactions job id          Long            CompactionMeta value (kind 'C'); created when
+ *                                                 missing, so older catalogs open
  * </pre>
  *
  * <p>A definition value is big-endian: a format version byte (1), a kind byte, the payload, then
@@ -74,6 +76,9 @@ import org.mapdb.volume.VolumeFactory;
  * 'I' index    name, table, column; method (IndexMethod); metric (Metric); options
  * 'S' segment  id long; table; state (SegmentState); rowCount, deletedRows, sizeBytes, minTs,
  *              maxTs, createdAtMillis, sealedAtMillis longs; indexName, indexState nullable
+ * 'C' job      id long; table, type, state strings; plansDone, plansTotal, segmentsIn,
+ *              segmentsOut, rowsIn, rowsOut, bytesReclaimed, startedAtMillis, finishedAtMillis
+ *              longs; error, reason nullable
  * </pre>
  *
  * <p>Each public mutating method is one MapDB commit, hence one journal commit. Opening checks
@@ -96,17 +101,18 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
   private final Maps maps;
   private boolean failed;
 
-  /** The store's five maps. */
+  /** The store's six maps. */
   /** The names of the catalog's maps, in the order of {@link Maps}' components. */
   private static final List<String> MAP_NAMES =
-      List.of("meta", "tables", "indexes", "segments", "deletes");
+      List.of("meta", "tables", "indexes", "segments", "deletes", "compactions");
 
   private record Maps(
       BTreeMap<String, Long> meta,
       BTreeMap<String, byte[]> tables,
       BTreeMap<String, byte[]> indexes,
       BTreeMap<Long, byte[]> segments,
-      BTreeMap<long[], Long> deletes) {}
+      BTreeMap<long[], Long> deletes,
+      BTreeMap<Long, byte[]> compactions) {}
 
   private MapDbCatalogStore(Path file, DB db, Maps maps, Contents contents) {
     super(contents);
@@ -211,6 +217,10 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
       for (SegmentMeta segment : change.putSegments) {
         maps.segments().put(segment.id(), CatalogCodec.encodeSegment(segment));
       }
+      change.removeCompactions.forEach(maps.compactions()::remove);
+      for (CompactionMeta job : change.putCompactions) {
+        maps.compactions().put(job.id(), CatalogCodec.encodeCompaction(job));
+      }
       for (Map.Entry<Long, Map<Long, Long>> segment : change.deletes.entrySet()) {
         for (Map.Entry<Long, Long> row : segment.getValue().entrySet()) {
           long[] key = {segment.getKey(), row.getKey()};
@@ -307,7 +317,12 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
         make(db.treeMap(MAP_NAMES.get(1), Serializer.STRING, Serializer.BYTE_ARRAY), create),
         make(db.treeMap(MAP_NAMES.get(2), Serializer.STRING, Serializer.BYTE_ARRAY), create),
         make(db.treeMap(MAP_NAMES.get(3), Serializer.LONG, Serializer.BYTE_ARRAY), create),
-        make(db.treeMap(MAP_NAMES.get(4), Serializer.LONG_ARRAY, Serializer.LONG), create));
+        make(db.treeMap(MAP_NAMES.get(4), Serializer.LONG_ARRAY, Serializer.LONG), create),
+        // Catalogs written before compaction jobs existed lack this map: it is made on open, and
+        // reaches the file with the next commit.
+        create
+            ? db.treeMap(MAP_NAMES.get(5), Serializer.LONG, Serializer.BYTE_ARRAY).create()
+            : db.treeMap(MAP_NAMES.get(5), Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen());
   }
 
   private static <K, V> BTreeMap<K, V> make(DB.TreeMapMaker<K, V> maker, boolean create) {
@@ -315,7 +330,7 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
   }
 
   private static Maps openMaps(DB db, Path file) {
-    for (String name : MAP_NAMES) {
+    for (String name : MAP_NAMES.subList(0, 5)) {
       if (!db.exists(name)) {
         throw CatalogErrors.corrupt(file, "it has no '" + name + "' map; it is not a catalog");
       }
@@ -368,7 +383,14 @@ public final class MapDbCatalogStore extends AbstractCatalogStore {
       }
       segments.add(segment);
     }
-    return new Contents(tables, indexes, segments, checkpointTs, nextSegmentId);
+    List<CompactionMeta> compactions = new ArrayList<>();
+    for (Map.Entry<Long, byte[]> e : maps.compactions().entrySet()) {
+      String entry = "compaction " + e.getKey();
+      CompactionMeta job = CatalogCodec.decodeCompaction(e.getValue(), file, entry);
+      requireKey(file, entry, e.getKey(), job.id());
+      compactions.add(job);
+    }
+    return new Contents(tables, indexes, segments, compactions, checkpointTs, nextSegmentId);
   }
 
   private static void requireKey(Path file, String entry, Object key, Object inValue) {

@@ -15,7 +15,7 @@ public final class MemoryCatalogStore extends AbstractCatalogStore {
 
   /** An empty catalog. */
   public MemoryCatalogStore() {
-    super(new Contents(List.of(), List.of(), List.of(), 0, 1));
+    super(new Contents(List.of(), List.of(), List.of(), List.of(), 0, 1));
   }
 
   @Override
