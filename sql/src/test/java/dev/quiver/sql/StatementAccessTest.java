@@ -38,7 +38,9 @@ class StatementAccessTest {
         "DROP TABLE docs|ADMIN|DROP TABLE",
         "CREATE INDEX i ON docs USING HNSW (v)|ADMIN|CREATE INDEX",
         "DROP INDEX i|ADMIN|DROP INDEX",
-        "FLUSH TABLE docs|ADMIN|FLUSH TABLE"
+        "FLUSH TABLE docs|ADMIN|FLUSH TABLE",
+        "ALTER TABLE docs SET (auto_compaction = false)|ADMIN|ALTER TABLE",
+        "ALTER TABLE IF EXISTS docs RESET (cluster_by)|ADMIN|ALTER TABLE"
       })
   void statementNeedsTheAccessOfItsKind(String sql, StatementAccess access, String kind)
       throws SQLException {
