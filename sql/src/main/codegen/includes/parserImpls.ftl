@@ -49,13 +49,21 @@ SqlTypeNameSpec QuiverVectorTypeName() :
 /** Parses WITH (key = value, ...). */
 SqlNodeList QuiverOptions() :
 {
+    final SqlNodeList list;
+}
+{
+    <WITH> list = QuiverOptionList() { return list; }
+}
+
+/** Parses (key = value, ...), as WITH and ALTER TABLE ... SET give options. */
+SqlNodeList QuiverOptionList() :
+{
     final Span s;
     final List<SqlNode> list = new ArrayList<SqlNode>();
     SqlOption option;
 }
 {
-    <WITH> { s = span(); }
-    <LPAREN>
+    <LPAREN> { s = span(); }
     option = QuiverOption() { list.add(option); }
     (
         <COMMA> option = QuiverOption() { list.add(option); }
@@ -259,6 +267,29 @@ SqlNode QuiverCompactTable() :
     [ <WAIT> { await = true; } ]
     {
         return new SqlCompactTable(s.end(this), name, type, await);
+    }
+}
+
+/** Parses ALTER TABLE [IF EXISTS] name SET (key = value, ...) or RESET (key, ...). */
+SqlNode QuiverAlterTable() :
+{
+    final Span s;
+    final boolean ifExists;
+    final SqlIdentifier name;
+    SqlNodeList set = SqlNodeList.EMPTY;
+    SqlNodeList reset = SqlNodeList.EMPTY;
+}
+{
+    <ALTER> { s = span(); } <TABLE>
+    ifExists = QuiverIfExists()
+    name = CompoundIdentifier()
+    (
+        <SET> set = QuiverOptionList()
+    |
+        <RESET> reset = ParenthesizedSimpleIdentifierList()
+    )
+    {
+        return new SqlAlterTableOptions(s.end(this), ifExists, name, set, reset);
     }
 }
 

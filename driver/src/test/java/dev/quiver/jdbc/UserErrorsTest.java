@@ -88,6 +88,26 @@ class UserErrorsTest {
         "CREATE INDEX i ON nope USING HNSW (embedding)|42P01|table nope does not exist",
         "DROP INDEX nope|42704|index nope does not exist",
         "DROP TABLE nope|42P01|table nope does not exist",
+        "ALTER TABLE nope SET (auto_compaction = false)|42P01|table nope does not exist",
+        "ALTER TABLE docs SET (auto_compact = false)|22023|"
+            + "unknown table option 'auto_compact'; known options: segment_max_rows",
+        "ALTER TABLE docs RESET (auto_compact)|22023|unknown table option 'auto_compact'",
+        "ALTER TABLE docs SET (deleted_ratio_threshold = 2)|22023|"
+            + "deleted_ratio_threshold = '2' is invalid: expected a number from 0.01 to 1.0",
+        "ALTER TABLE docs SET (auto_compaction = maybe)|22023|"
+            + "auto_compaction = 'maybe' is invalid: expected true or false",
+        "ALTER TABLE docs SET (partition_count = 4)|0A000|"
+            + "option partition_count cannot be changed after the table is created",
+        "ALTER TABLE docs RESET (partition_key)|0A000|option partition_key cannot be changed",
+        "ALTER TABLE docs SET (cluster_by = embedding)|22023|"
+            + "cluster_by names column embedding of docs, which is VECTOR(3)",
+        "ALTER TABLE docs SET (cluster_by = published)|22023|"
+            + "names column published, which docs does not have; its columns are id, title, n,",
+        "ALTER TABLE docs SET (segment_max_rows = 5, segment_max_rows = 6)|22023|"
+            + "option segment_max_rows is given twice",
+        "ALTER TABLE docs RESET (auto_compaction, auto_compaction)|22023|"
+            + "option auto_compaction is given twice",
+        "ALTER TABLE docs SET ()|42601|syntax error",
         "SET CONSISTENCY LEVEL strng|22023|'strng' is not a consistency level; use STRONG",
         "SET bounded_staleness_ms = -5|22023|bounded_staleness_ms = -5",
         "SELECT /*+ CONSISTENCY(quick) */ id FROM docs|22023|hint CONSISTENCY: 'quick'",

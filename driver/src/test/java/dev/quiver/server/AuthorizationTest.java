@@ -120,6 +120,11 @@ class AuthorizationTest {
       assertDenied("reader", "readonly", "DELETE", () -> c.prepareStatement("DELETE FROM docs"));
       assertDenied("reader", "readonly", "DROP TABLE", () -> s.execute("DROP TABLE docs"));
       assertDenied("reader", "readonly", "FLUSH TABLE", () -> s.execute("FLUSH TABLE docs"));
+      assertDenied(
+          "reader",
+          "readonly",
+          "ALTER TABLE",
+          () -> s.execute("ALTER TABLE docs SET (auto_compaction = false)"));
       SQLException e =
           assertThrows(
               SQLException.class, () -> s.execute("INSERT INTO docs VALUES (2, 'x', '[0, 1]')"));
@@ -156,6 +161,11 @@ class AuthorizationTest {
           "CREATE INDEX",
           () -> s.execute("CREATE INDEX i ON docs USING HNSW (v)"));
       assertDenied("writer", "readwrite", "FLUSH TABLE", () -> s.execute("FLUSH TABLE docs"));
+      assertDenied(
+          "writer",
+          "readwrite",
+          "ALTER TABLE",
+          () -> s.execute("ALTER TABLE docs RESET (auto_compaction)"));
       SQLException e = assertThrows(SQLException.class, () -> s.execute("DROP TABLE docs"));
       assertTrue(
           e.getMessage().endsWith("that needs the role admin in the server's users file"),
@@ -183,6 +193,7 @@ class AuthorizationTest {
       s.execute("CREATE INDEX docs_v ON docs USING HNSW (v) WITH (metric = 'l2')");
       s.execute("INSERT INTO docs VALUES (3, 'three', '[0, 1]')");
       s.execute("FLUSH TABLE docs");
+      s.execute("ALTER TABLE docs SET (auto_compaction = false)");
       s.execute("DROP INDEX docs_v");
       s.execute("DROP TABLE docs");
     }

@@ -44,7 +44,9 @@ class StatementAccessTest {
         "SELECT * FROM TABLE(sys.compact('docs', 'MINOR', TRUE))|ADMIN|COMPACT TABLE",
         "SELECT 1 FROM docs WHERE id IN (SELECT compaction_id FROM TABLE(SYS.COMPACT('docs', NULL,"
             + " FALSE)))|ADMIN|COMPACT TABLE",
-        "SELECT * FROM sys.compactions|READ|SELECT"
+        "SELECT * FROM sys.compactions|READ|SELECT",
+        "ALTER TABLE docs SET (auto_compaction = false)|ADMIN|ALTER TABLE",
+        "ALTER TABLE IF EXISTS docs RESET (cluster_by)|ADMIN|ALTER TABLE"
       })
   void statementNeedsTheAccessOfItsKind(String sql, StatementAccess access, String kind)
       throws SQLException {

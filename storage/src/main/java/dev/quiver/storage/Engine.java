@@ -2,6 +2,8 @@ package dev.quiver.storage;
 
 import dev.quiver.storage.catalog.ColumnType;
 import dev.quiver.storage.catalog.IndexDef;
+import dev.quiver.storage.catalog.OptionChanges;
+import dev.quiver.storage.catalog.Options;
 import dev.quiver.storage.catalog.TableDef;
 import dev.quiver.storage.catalog.store.CatalogStore;
 import dev.quiver.storage.catalog.store.CompactionMeta;
@@ -448,7 +450,23 @@ public final class Engine implements AutoCloseable {
               + retentionSeconds
               + " seconds, so the oldest instant it can be read at now is "
               + Timeline.instant(oldest)
-              + "; create the table WITH (time_travel_retention_s = n) to keep more");
+              + "; ALTER TABLE "
+              + tableName
+              + " SET (time_travel_retention_s = n) keeps more from now on");
+    }
+    long since = table.def().historySinceMillis();
+    if (instantMillis < since) {
+      throw new QuiverException(
+          ErrorCode.SNAPSHOT_TOO_OLD,
+          "table "
+              + tableName
+              + " cannot be read AS OF "
+              + Timeline.instant(instantMillis)
+              + ": its history is complete only since "
+              + Timeline.instant(since)
+              + ", because ALTER TABLE raised its time_travel_retention_s and what was sealed"
+              + " before kept deleted rows for the shorter retention; read it at that instant or"
+              + " later");
     }
     if (instantMillis > now) {
       throw new QuiverException(
@@ -605,6 +623,53 @@ public final class Engine implements AutoCloseable {
           return true;
         },
         () -> indexes.remove(name));
+  }
+
+  /**
+   * Changes a table's options ({@code ALTER TABLE name SET (...)}, {@code RESET (...)}): {@code
+   * set} gives new values, {@code reset} names options that return to their defaults. One catalog
+   * change, checked, logged and applied whole; the engine acts on the new values from then on
+   * (docs/sql.md says when each one shows). Returns false, changing nothing, if the table does not
+   * exist and ifExists is set.
+   *
+   * @throws QuiverException TABLE_NOT_FOUND; INVALID_OPTION for an unknown option, a bad value, or
+   *     cluster_by naming a missing or VECTOR column; UNSUPPORTED for partition_key and
+   *     partition_count, which are fixed when the table is created
+   */
+  public boolean alterTable(String name, Map<String, ?> set, Set<String> reset, boolean ifExists) {
+    checkOpen();
+    OptionChanges changes = Options.tableChanges(name, set, reset);
+    Timeline.Committed<Table> altered =
+        timeline.commit(
+            commitLog,
+            LogRecord.alterTable(name, changes),
+            true,
+            () -> {
+              Table table = tables.get(name);
+              if (table == null) {
+                if (ifExists) {
+                  return null;
+                }
+                throw tableNotFound(name);
+              }
+              // The result is checked here, before the record is logged; applied, it cannot fail.
+              table.def().withOptions(changes, timeline.nowMillis());
+              return table;
+            },
+            (table, timestamp) -> alter(table, changes, timestamp));
+    if (altered == null) {
+      return false;
+    }
+    // A lower segment_max_rows or segment_max_bytes seals the rows it finds over it now.
+    if (altered.checked().growingFull()) {
+      runCheckpoint();
+    }
+    return true;
+  }
+
+  /** Applies an option change at its timestamp, under the commit lock, as logged or replayed. */
+  private static void alter(Table table, OptionChanges changes, long timestamp) {
+    table.redefine(table.def().withOptions(changes, Timeline.millis(timestamp)));
   }
 
   /** The table of this name. @throws QuiverException TABLE_NOT_FOUND */
@@ -1825,6 +1890,15 @@ public final class Engine implements AutoCloseable {
             indexes.put(def.name(), def);
           }
           case LogRecord.DROP_INDEX -> indexes.remove(in.readUTF());
+          case LogRecord.ALTER_TABLE -> {
+            LogRecord.AlterTable logged = LogRecord.AlterTable.readFrom(in);
+            Table table = tables.get(logged.table());
+            if (table == null) {
+              throw new IOException(
+                  "an ALTER TABLE of " + logged.table() + ", which does not exist at that point");
+            }
+            alter(table, logged.changes(), timestamp);
+          }
           default -> throw new IOException("unknown log record type " + type);
         }
       } catch (RuntimeException | IOException e) {

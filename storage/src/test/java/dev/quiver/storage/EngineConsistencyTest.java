@@ -216,7 +216,7 @@ class EngineConsistencyTest {
             + ": it keeps its history for time_travel_retention_s = 100 seconds, so the oldest"
             + " instant it can be read at now is "
             + Timeline.instant(START_MILLIS + 100_000)
-            + "; create the table WITH (time_travel_retention_s = n) to keep more",
+            + "; ALTER TABLE t SET (time_travel_retention_s = n) keeps more from now on",
         old.getMessage());
 
     QuiverException future =

@@ -1,5 +1,6 @@
 package dev.quiver.sql.ddl;
 
+import dev.quiver.sql.parser.SqlAlterTableOptions;
 import dev.quiver.sql.parser.SqlCreateQuiverTable;
 import dev.quiver.sql.parser.SqlCreateVectorIndex;
 import dev.quiver.sql.parser.SqlDropVectorIndex;
@@ -19,9 +20,11 @@ import dev.quiver.storage.catalog.Options;
 import dev.quiver.storage.catalog.TableDef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.jdbc.CalcitePrepare;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.server.DdlExecutorImpl;
@@ -38,9 +41,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.Util;
 
 /**
- * The executor of Quiver's DDL statements: it turns parsed CREATE/DROP TABLE and CREATE/DROP INDEX
- * into engine catalog changes. Calcite calls the {@code execute} method whose first parameter
- * matches the statement's node class.
+ * The executor of Quiver's DDL statements: it turns parsed CREATE/DROP TABLE, ALTER TABLE SET/RESET
+ * and CREATE/DROP INDEX into engine catalog changes. Calcite calls the {@code execute} method whose
+ * first parameter matches the statement's node class.
  */
 public final class QuiverDdlExecutor extends DdlExecutorImpl {
   public static final QuiverDdlExecutor INSTANCE = new QuiverDdlExecutor();
@@ -127,6 +130,24 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
     engine.checkpoint();
   }
 
+  /**
+   * ALTER TABLE ... SET (key = value, ...) and RESET (key, ...): the table's options change in one
+   * catalog change, which the engine checks whole before anything is applied.
+   */
+  public void execute(SqlAlterTableOptions alter, CalcitePrepare.Context context) {
+    Set<String> reset = new LinkedHashSet<>();
+    for (SqlNode node : alter.reset) {
+      String option = ((SqlIdentifier) node).getSimple();
+      if (!reset.add(option)) {
+        throw new QuiverException(
+            ErrorCode.INVALID_OPTION,
+            "option " + option + " is given twice; give each option once");
+      }
+    }
+    engine(context)
+        .alterTable(objectName(alter.name, "table"), options(alter.set), reset, alter.ifExists);
+  }
+
   /** DROP INDEX. */
   public void execute(SqlDropVectorIndex drop, CalcitePrepare.Context context) {
     engine(context).dropIndex(objectName(drop.name, "index"), drop.ifExists);
@@ -199,7 +220,8 @@ public final class QuiverDdlExecutor extends DdlExecutorImpl {
       SqlOption option = (SqlOption) node;
       if (options.put(option.name(), option.javaValue()) != null) {
         throw new QuiverException(
-            ErrorCode.INVALID_OPTION, "option " + option.name() + " is given twice");
+            ErrorCode.INVALID_OPTION,
+            "option " + option.name() + " is given twice; give each option once");
       }
     }
     return options;

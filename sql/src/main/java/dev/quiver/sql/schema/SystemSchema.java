@@ -227,7 +227,7 @@ public final class SystemSchema extends AbstractSchema {
                       def.hasPrimaryKey() ? def.column(def.primaryKey()).name() : null,
                       def.columns().size(),
                       table.rowCount(snapshot),
-                      format(def.options())
+                      format(def.userOptions())
                     });
               });
     }

@@ -2,19 +2,21 @@ package dev.quiver.storage.catalog;
 
 import dev.quiver.storage.ErrorCode;
 import dev.quiver.storage.QuiverException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The options a table or an index accepts, with defaults and checks; documented in docs/sql.md.
  *
- * <p>Unknown names and out-of-range values are rejected when the object is created, so a typo such
- * as {@code segment_max_row} is an error rather than a silently ignored setting.
+ * <p>Unknown names and out-of-range values are rejected when the object is created or altered, so a
+ * typo such as {@code segment_max_row} is an error rather than a silently ignored setting.
  */
 public final class Options {
   private Options() {}
@@ -35,6 +37,12 @@ public final class Options {
           OptionSpec.columnName("cluster_by"),
           OptionSpec.columnName("partition_key"),
           OptionSpec.integer("partition_count", 16, 1, 4096));
+
+  /**
+   * Table options that ALTER TABLE cannot change: every row was placed in its partition by them
+   * when it was written.
+   */
+  private static final Set<String> FIXED_TABLE = Set.of("partition_key", "partition_count");
 
   private static final List<OptionSpec> METRIC =
       List.of(OptionSpec.choice("metric", "l2", Set.of("l2", "cosine", "ip", "inner_product")));
@@ -61,6 +69,64 @@ public final class Options {
     return normalize("table", TABLE, given);
   }
 
+  /**
+   * Checks the changes of {@code ALTER TABLE table SET (...)} and {@code RESET (...)}: the values
+   * to set are normalized, the names to reset lower-cased. Whether the result suits the table (a
+   * cluster_by column) is for {@link TableDef#withOptions} to check.
+   *
+   * @throws QuiverException INVALID_OPTION for an unknown name, a bad value, a name both set and
+   *     reset, or no change at all; UNSUPPORTED for an option fixed when the table was created
+   */
+  public static OptionChanges tableChanges(
+      String table, Map<String, ?> set, Collection<String> reset) {
+    Map<String, OptionSpec> byName = byName(TABLE);
+    Map<String, String> values = new TreeMap<>();
+    for (Map.Entry<String, ?> e : set.entrySet()) {
+      OptionSpec spec = alterable(table, e.getKey(), byName);
+      values.put(spec.name(), spec.normalize("table", e.getValue()));
+    }
+    Set<String> names = new TreeSet<>();
+    for (String name : reset) {
+      OptionSpec spec = alterable(table, name, byName);
+      if (values.containsKey(spec.name())) {
+        throw new QuiverException(
+            ErrorCode.INVALID_OPTION,
+            "table "
+                + table
+                + ": option "
+                + spec.name()
+                + " is both set and reset; give it in one of them");
+      }
+      names.add(spec.name());
+    }
+    if (values.isEmpty() && names.isEmpty()) {
+      throw new QuiverException(
+          ErrorCode.INVALID_OPTION,
+          "ALTER TABLE " + table + " names no option; known options: " + known(byName));
+    }
+    return new OptionChanges(values, names);
+  }
+
+  private static OptionSpec alterable(String table, String name, Map<String, OptionSpec> byName) {
+    String key = name.toLowerCase(Locale.ROOT);
+    OptionSpec spec = byName.get(key);
+    if (spec == null) {
+      throw unknown("table", name, byName);
+    }
+    if (FIXED_TABLE.contains(key)) {
+      throw new QuiverException(
+          ErrorCode.UNSUPPORTED,
+          "table "
+              + table
+              + ": option "
+              + key
+              + " cannot be changed after the table is created, since its rows were placed in"
+              + " partitions by it; create another table WITH (partition_key = ...,"
+              + " partition_count = ...) and copy the rows with INSERT INTO ... SELECT");
+    }
+    return spec;
+  }
+
   /** Checks index options for a method and returns them normalized, defaults filled in. */
   public static Map<String, String> index(IndexMethod method, Map<String, ?> given) {
     return normalize("index " + method.name(), INDEX.get(method), given);
@@ -68,8 +134,7 @@ public final class Options {
 
   private static Map<String, String> normalize(
       String owner, List<OptionSpec> specs, Map<String, ?> given) {
-    Map<String, OptionSpec> byName = new LinkedHashMap<>();
-    specs.forEach(s -> byName.put(s.name(), s));
+    Map<String, OptionSpec> byName = byName(specs);
     Map<String, String> result = new TreeMap<>();
     for (OptionSpec spec : specs) {
       if (spec.defaultValue() != null) {
@@ -80,17 +145,27 @@ public final class Options {
       String key = e.getKey().toLowerCase(Locale.ROOT);
       OptionSpec spec = byName.get(key);
       if (spec == null) {
-        throw new QuiverException(
-            ErrorCode.INVALID_OPTION,
-            "unknown "
-                + owner
-                + " option '"
-                + e.getKey()
-                + "'; known options: "
-                + byName.keySet().stream().collect(Collectors.joining(", ")));
+        throw unknown(owner, e.getKey(), byName);
       }
       result.put(key, spec.normalize(owner, e.getValue()));
     }
     return result;
+  }
+
+  private static Map<String, OptionSpec> byName(List<OptionSpec> specs) {
+    Map<String, OptionSpec> byName = new LinkedHashMap<>();
+    specs.forEach(s -> byName.put(s.name(), s));
+    return byName;
+  }
+
+  private static QuiverException unknown(
+      String owner, String name, Map<String, OptionSpec> byName) {
+    return new QuiverException(
+        ErrorCode.INVALID_OPTION,
+        "unknown " + owner + " option '" + name + "'; known options: " + known(byName));
+  }
+
+  private static String known(Map<String, OptionSpec> byName) {
+    return byName.keySet().stream().collect(Collectors.joining(", "));
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A table's definition: its columns in order, the position of the primary key column (-1 when the
@@ -82,9 +83,81 @@ public record TableDef(
                 + column
                 + ", which "
                 + name
-                + " does not have");
+                + " does not have; its columns are "
+                + String.join(", ", columns.stream().map(ColumnDef::name).toList()));
       }
     }
+    String clusterBy = options.get("cluster_by");
+    for (ColumnDef c : columns) {
+      if (c.name().equals(clusterBy) && c.type() == ColumnType.VECTOR) {
+        throw new QuiverException(
+            ErrorCode.INVALID_OPTION,
+            "table option cluster_by names column "
+                + c.name()
+                + " of "
+                + name
+                + ", which is "
+                + c.typeName()
+                + "; rows are ordered by a scalar column, one of "
+                + String.join(
+                    ", ",
+                    columns.stream()
+                        .filter(s -> s.type() != ColumnType.VECTOR)
+                        .map(ColumnDef::name)
+                        .toList()));
+      }
+    }
+  }
+
+  /**
+   * The option, kept by the engine and never shown or set by users (their option names never start
+   * with an underscore), that holds {@link #historySinceMillis}.
+   */
+  private static final String HISTORY_SINCE = "_history_since_ms";
+
+  private static final String RETENTION = "time_travel_retention_s";
+
+  /**
+   * This definition with its options changed by ALTER TABLE at {@code atMillis}, checked as at
+   * creation: the changed options are set, the reset ones return to their defaults. Raising {@code
+   * time_travel_retention_s} cannot bring back the history that segments sealed before it left out
+   * (they keep deleted rows only for the old retention), so the result then also records since when
+   * its history is complete: {@code atMillis} minus the old retention.
+   *
+   * @throws QuiverException INVALID_OPTION if cluster_by names a missing or VECTOR column
+   */
+  public TableDef withOptions(OptionChanges changes, long atMillis) {
+    Map<String, Object> given = new TreeMap<>(userOptions());
+    given.keySet().removeAll(changes.reset());
+    given.putAll(changes.set());
+    Map<String, String> altered = new TreeMap<>(Options.table(given));
+    long oldRetention = longOption(RETENTION, 3600);
+    long newRetention = Long.parseLong(altered.get(RETENTION));
+    long since = historySinceMillis();
+    if (newRetention > oldRetention) {
+      since = Math.max(since, atMillis - oldRetention * 1000);
+    }
+    // Once the new retention reaches no further back, the record says nothing more.
+    if (since > 0 && since > atMillis - newRetention * 1000) {
+      altered.put(HISTORY_SINCE, Long.toString(since));
+    }
+    return new TableDef(name, columns, primaryKey, altered);
+  }
+
+  /** The options users set and see: all but those the engine keeps for itself. */
+  public Map<String, String> userOptions() {
+    Map<String, String> result = new TreeMap<>(options);
+    result.keySet().removeIf(key -> key.startsWith("_"));
+    return result;
+  }
+
+  /**
+   * The instant (epoch milliseconds) since which the table's history is complete for {@code FOR
+   * SYSTEM_TIME AS OF}, besides its retention; 0 unless ALTER TABLE raised {@code
+   * time_travel_retention_s} (see {@link #withOptions}).
+   */
+  public long historySinceMillis() {
+    return longOption(HISTORY_SINCE, 0);
   }
 
   /**

@@ -172,7 +172,8 @@ public final class RowCodec {
     return new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
-  private static void writeOptions(DataOutputStream out, Map<String, String> options)
+  /** Writes options (of a definition, or those an ALTER TABLE sets). */
+  public static void writeOptions(DataOutputStream out, Map<String, String> options)
       throws IOException {
     out.writeInt(options.size());
     for (Map.Entry<String, String> e : new TreeMap<>(options).entrySet()) {
@@ -181,7 +182,8 @@ public final class RowCodec {
     }
   }
 
-  private static Map<String, String> readOptions(DataInputStream in) throws IOException {
+  /** Reads options written by {@link #writeOptions}. */
+  public static Map<String, String> readOptions(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > in.available()) {
       throw new IOException("option count " + n + " exceeds the data");

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * them.
  */
 public final class Table {
-  private final TableDef def;
+  // Replaced under the commit lock by ALTER TABLE, which changes only options, never the columns.
+  private volatile TableDef def;
   private final Timeline timeline;
   private final CommitLog log;
   // Replaced, never changed in place, under the timeline's commit lock, which every writer holds.
@@ -42,8 +43,8 @@ public final class Table {
   private long nextRowId;
   private volatile boolean dropped;
   private volatile Runnable onGrowingFull = () -> {};
-  private final long maxRows;
-  private final long maxBytes;
+  private volatile long maxRows;
+  private volatile long maxBytes;
   private volatile long lastWriteMillis;
 
   /** A table of an in-memory database: nothing is logged. */
@@ -68,6 +69,23 @@ public final class Table {
 
   public String name() {
     return def.name();
+  }
+
+  /**
+   * Replaces the definition with one that differs in its options only (ALTER TABLE), under the
+   * commit lock. From the next write, the growing rows are full at the new {@code segment_max_rows}
+   * and {@code segment_max_bytes}.
+   */
+  public void redefine(TableDef altered) {
+    if (!altered.name().equals(def.name())
+        || !altered.columns().equals(def.columns())
+        || altered.primaryKey() != def.primaryKey()) {
+      throw new IllegalArgumentException(
+          "table " + name() + " can change its options only, not into " + altered);
+    }
+    maxRows = altered.longOption("segment_max_rows", 100_000);
+    maxBytes = altered.longOption("segment_max_bytes", 512L << 20);
+    def = altered;
   }
 
   /**

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.quiver.storage.ErrorCode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Tests of {@link Options}: table and index options checked, normalized and defaulted. */
@@ -68,6 +70,51 @@ class OptionsTest {
         "segment_max_rows",
         "consistency_level",
         "cluster_by");
+  }
+
+  @Test
+  void tableChangesNormalizeValuesAndNames() {
+    OptionChanges changes =
+        Options.tableChanges(
+            "docs",
+            Map.of("Consistency_Level", "STRONG", "segment_max_rows", new BigDecimal("7")),
+            List.of("AUTO_COMPACTION"));
+
+    assertEquals(Map.of("consistency_level", "strong", "segment_max_rows", "7"), changes.set());
+    assertEquals(Set.of("auto_compaction"), changes.reset());
+  }
+
+  @Test
+  void tableChangesRefuseUnknownFixedDoubledAndMissingOptions() {
+    assertFails(
+        ErrorCode.INVALID_OPTION,
+        () -> Options.tableChanges("docs", Map.of(), List.of("segment_max_row")),
+        "unknown table option 'segment_max_row'",
+        "segment_max_rows");
+    assertFails(
+        ErrorCode.INVALID_OPTION,
+        () -> Options.tableChanges("docs", Map.of("segment_max_rows", -1), List.of()),
+        "segment_max_rows = '-1'");
+    assertFails(
+        ErrorCode.UNSUPPORTED,
+        () -> Options.tableChanges("docs", Map.of("PARTITION_KEY", "tenant"), List.of()),
+        "table docs: option partition_key cannot be changed after the table is created");
+    assertFails(
+        ErrorCode.UNSUPPORTED,
+        () -> Options.tableChanges("docs", Map.of(), List.of("partition_count")),
+        "option partition_count cannot be changed");
+    assertFails(
+        ErrorCode.INVALID_OPTION,
+        () -> Options.tableChanges("docs", Map.of("m", 1), List.of("m")),
+        "unknown table option 'm'");
+    assertFails(
+        ErrorCode.INVALID_OPTION,
+        () -> Options.tableChanges("docs", Map.of("cluster_by", "a"), List.of("cluster_by")),
+        "option cluster_by is both set and reset");
+    assertFails(
+        ErrorCode.INVALID_OPTION,
+        () -> Options.tableChanges("docs", Map.of(), List.of()),
+        "ALTER TABLE docs names no option; known options: segment_max_rows");
   }
 
   @Test

@@ -119,6 +119,76 @@ class TableDefTest {
   }
 
   @Test
+  void clusterByNamingVectorColumnFailsNamingTheScalarOnes() {
+    assertFails(
+        ErrorCode.INVALID_OPTION,
+        () ->
+            new TableDef(
+                "docs",
+                List.of(ID, TITLE, EMBEDDING),
+                0,
+                Options.table(Map.of("cluster_by", "embedding"))),
+        "cluster_by names column embedding of docs, which is VECTOR(4)",
+        "one of id, title");
+  }
+
+  @Test
+  void withOptionsSetsAndResetsAndKeepsTheRest() {
+    TableDef def =
+        new TableDef(
+            "docs",
+            List.of(ID, TITLE, EMBEDDING),
+            0,
+            Options.table(Map.of("segment_max_rows", 10, "cluster_by", "title")));
+
+    TableDef altered =
+        def.withOptions(
+            Options.tableChanges(
+                "docs",
+                Map.of("auto_compaction", false),
+                List.of("segment_max_rows", "cluster_by")),
+            0);
+
+    assertEquals("false", altered.options().get("auto_compaction"));
+    assertEquals("100000", altered.options().get("segment_max_rows"));
+    assertFalse(altered.options().containsKey("cluster_by"));
+    assertEquals(def.columns(), altered.columns());
+    assertEquals(0, altered.primaryKey());
+  }
+
+  @Test
+  void raisingTheRetentionRecordsSinceWhenTheHistoryIsComplete() {
+    long at = 1_800_000_000_000L;
+    TableDef def =
+        new TableDef("docs", List.of(ID), 0, Options.table(Map.of("time_travel_retention_s", 60)));
+    assertEquals(0, def.historySinceMillis());
+
+    TableDef raised =
+        def.withOptions(
+            Options.tableChanges("docs", Map.of("time_travel_retention_s", 600), List.of()), at);
+    assertEquals(at - 60_000, raised.historySinceMillis());
+    assertFalse(raised.userOptions().containsKey("_history_since_ms"), "kept from users");
+
+    TableDef lowered =
+        raised.withOptions(
+            Options.tableChanges("docs", Map.of("time_travel_retention_s", 120), List.of()),
+            at + 1_000);
+    assertEquals(at - 60_000, lowered.historySinceMillis(), "lowering keeps the limit");
+
+    TableDef later =
+        lowered.withOptions(
+            Options.tableChanges("docs", Map.of("auto_compaction", false), List.of()),
+            at + 3_600_000);
+    assertEquals(0, later.historySinceMillis(), "dropped once the retention alone is the limit");
+    assertEquals(
+        0,
+        def.withOptions(
+                Options.tableChanges("docs", Map.of("time_travel_retention_s", 30), List.of()), at)
+            .historySinceMillis(),
+        "lowering alone records nothing");
+  }
+
+  @Test
   void partitionKeyNamingMissingColumnFailsNamingIt() {
     assertFails(
         ErrorCode.INVALID_OPTION,
