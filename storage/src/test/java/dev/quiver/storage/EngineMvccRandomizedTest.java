@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every read is one MVCC snapshot: writers insert and replace rows and a deleter deletes them while
- * checkpoints seal and flush the growing rows and the indexer merges and rewrites segments (small
+ * checkpoints seal and flush the growing rows, compactions swap segments, and the indexer merges and rewrites segments (small
  * {@code segment_max_rows}); readers take snapshots (acknowledged, STRONG, EVENTUALLY, and old ones
  * read again later) and record what a full scan and an exact top-k search return. Afterwards each
  * read is checked against an oracle: the acknowledged history up to the snapshot's timestamp.
@@ -160,9 +160,15 @@ class EngineMvccRandomizedTest {
       tasks.add(
           threads.submit(
               () -> {
+                CompactionType[] types = CompactionType.values();
                 while (writing.get()) {
                   engine.checkpoint();
-                  checkpoints.incrementAndGet();
+                  int n = checkpoints.incrementAndGet();
+                  if (n % 5 == 0) {
+                    // Compactions swap segments under the readers too, MINOR, MAJOR and FULL in
+                    // turn; they queue behind the indexer's merges on its thread.
+                    engine.compact("t", types[(n / 5) % types.length]);
+                  }
                   Thread.sleep(20);
                 }
                 return null;
