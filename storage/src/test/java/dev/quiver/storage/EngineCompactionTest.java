@@ -401,6 +401,31 @@ class EngineCompactionTest {
   }
 
   @Test
+  void jobsTheClosingDatabaseDoesNotFinishAreCancelledNotLeftRunning() {
+    Map<Long, Object[]> model = new TreeMap<>();
+    try (Engine engine = open()) {
+      engine.createTable(table(Map.of()), false);
+      engine.createIndex(hnsw(), false);
+      load(engine, model, new Random(10), 0, 2, 200);
+      for (int i = 0; i < 5; i++) {
+        engine.compact("t", CompactionType.FULL);
+      }
+    }
+    try (Engine engine = open()) {
+      List<CompactionMeta> jobs = engine.compactions();
+      assertEquals(5, jobs.size());
+      for (CompactionMeta job : jobs) {
+        assertTrue(
+            job.state().equals("COMPLETED") || job.state().equals("CANCELLED"), job.toString());
+      }
+      assertTrue(
+          jobs.stream().anyMatch(j -> j.state().equals("CANCELLED")),
+          "five FULL rewrites do not finish in the time a close takes: " + jobs);
+      assertSameContents(engine, model, "after reopening");
+    }
+  }
+
+  @Test
   void compactingAnUnknownTableNamesIt() {
     try (Engine engine = open()) {
       QuiverException e =

@@ -156,21 +156,7 @@ abstract class AbstractCatalogStore implements CatalogStore {
       List<SegmentMeta> upserts, Map<Long, Map<Long, Long>> deletes, long checkpointTs) {
     mutate(
         change -> {
-          Set<Long> ids = new HashSet<>();
-          for (SegmentMeta segment : upserts) {
-            if (!ids.add(segment.id())) {
-              throw new IllegalArgumentException(
-                  "segment " + segment.id() + " appears twice among the upserts");
-            }
-            checkSegment(segment);
-            change.putSegments.add(segment);
-          }
-          for (Map.Entry<Long, Map<Long, Long>> e : deletes.entrySet()) {
-            if (!ids.contains(e.getKey())) {
-              requireSegment(e.getKey());
-            }
-            change.deletes.put(e.getKey(), Map.copyOf(e.getValue()));
-          }
+          planSegments(change, upserts, deletes);
           if (checkpointTs != KEEP_CHECKPOINT) {
             checkForward(checkpointTs);
             change.checkpointTs = checkpointTs;
@@ -184,21 +170,7 @@ abstract class AbstractCatalogStore implements CatalogStore {
       List<SegmentMeta> upserts, Map<Long, Map<Long, Long>> deletes, CompactionMeta job) {
     mutate(
         change -> {
-          Set<Long> ids = new HashSet<>();
-          for (SegmentMeta segment : upserts) {
-            if (!ids.add(segment.id())) {
-              throw new IllegalArgumentException(
-                  "segment " + segment.id() + " appears twice among the upserts");
-            }
-            checkSegment(segment);
-            change.putSegments.add(segment);
-          }
-          for (Map.Entry<Long, Map<Long, Long>> e : deletes.entrySet()) {
-            if (!ids.contains(e.getKey())) {
-              requireSegment(e.getKey());
-            }
-            change.deletes.put(e.getKey(), Map.copyOf(e.getValue()));
-          }
+          planSegments(change, upserts, deletes);
           planCompaction(change, job);
           return null;
         });
@@ -216,6 +188,26 @@ abstract class AbstractCatalogStore implements CatalogStore {
   @Override
   public List<CompactionMeta> compactions() {
     return read(() -> List.copyOf(compactions.values()));
+  }
+
+  /** Segment upserts and their delete records, checked, into a change. */
+  private void planSegments(
+      CatalogChange change, List<SegmentMeta> upserts, Map<Long, Map<Long, Long>> deletes) {
+    Set<Long> ids = new HashSet<>();
+    for (SegmentMeta segment : upserts) {
+      if (!ids.add(segment.id())) {
+        throw new IllegalArgumentException(
+            "segment " + segment.id() + " appears twice among the upserts");
+      }
+      checkSegment(segment);
+      change.putSegments.add(segment);
+    }
+    for (Map.Entry<Long, Map<Long, Long>> e : deletes.entrySet()) {
+      if (!ids.contains(e.getKey())) {
+        requireSegment(e.getKey());
+      }
+      change.deletes.put(e.getKey(), Map.copyOf(e.getValue()));
+    }
   }
 
   private void planCompaction(CatalogChange change, CompactionMeta job) {
