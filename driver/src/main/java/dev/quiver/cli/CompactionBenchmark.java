@@ -19,12 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The daily-update scenario behind {@code quiver bench compaction}: load a table, then rounds of
- * deleting 30% of its rows and inserting 10% new ones, then MINOR, MAJOR and FULL compaction one
+ * deleting 30% of its rows and inserting 10% new ones, then MAJOR, MINOR and FULL compaction one
  * after the other. Before and after each it reports the table's bytes and segments, top-10 latency
  * (p50, p99) through the HNSW index, recall@10 against exact neighbours computed here, and a
  * checksum of the live rows, which must not change. Vectors are drawn around 100 random centres.
- * While each compaction runs, one client keeps querying: its p99 is reported against the idle p99
- * measured just before.
+ * While each compaction runs, one client keeps querying: its p99 is reported against its own p99
+ * over the 10 s just before, on the idle table.
  *
  * <p>The table keeps no time travel ({@code time_travel_retention_s = 0}) and this JVM lowers the
  * engine's one-minute floor for deleted rows ({@code quiver.min.retention.millis}) to 0, so MAJOR
@@ -115,8 +115,8 @@ final class CompactionBenchmark {
         notes.add(
             String.format(
                 "%s: %.1f s, %d segments in, %d out, %d bytes reclaimed; query p99 during it"
-                    + " %.2f ms over %d queries, %.2f x the idle p99 before it; rows and"
-                    + " checksum %s",
+                    + " %.3f ms over %d queries, idle just before %.3f ms over %d queries:"
+                    + " %.2f x; rows and checksum %s",
                 type,
                 run.seconds,
                 run.segmentsIn,
@@ -124,7 +124,9 @@ final class CompactionBenchmark {
                 run.bytesReclaimed,
                 run.p99,
                 run.queries,
-                run.p99 / previous.p99,
+                run.idleP99,
+                run.idleQueries,
+                run.p99 / run.idleP99,
                 after.checksum == previous.checksum && after.live == previous.live
                     ? "unchanged"
                     : "CHANGED"));
@@ -369,50 +371,83 @@ final class CompactionBenchmark {
       int segmentsOut,
       long bytesReclaimed,
       double p99,
-      int queries) {}
+      int queries,
+      double idleP99,
+      int idleQueries) {}
 
-  private static Compaction compact(Connection c, String url, String type, float[][] probes)
-      throws SQLException {
-    AtomicBoolean done = new AtomicBoolean();
-    List<Long> nanos = new ArrayList<>();
-    SQLException[] failure = new SQLException[1];
-    Thread querying =
-        new Thread(
-            () -> {
-              try (Connection q = DriverManager.getConnection(url);
-                  PreparedStatement top = q.prepareStatement(TOP_10)) {
-                for (int i = 0; !done.get(); i++) {
-                  long t0 = System.nanoTime();
-                  ids(top, probes[i % probes.length]);
-                  nanos.add(System.nanoTime() - t0);
+  /** How long the client queries the idle table before each compaction, for its idle p99. */
+  private static final long IDLE_MILLIS = 10_000;
+
+  /** One client on its own connection running top-10 queries back to back until stopped. */
+  private static final class Load implements AutoCloseable {
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final List<Long> nanos = new ArrayList<>();
+    private final SQLException[] failure = new SQLException[1];
+    private final Thread thread;
+
+    Load(String url, float[][] probes) {
+      thread =
+          new Thread(
+              () -> {
+                try (Connection q = DriverManager.getConnection(url);
+                    PreparedStatement top = q.prepareStatement(TOP_10)) {
+                  for (int i = 0; !done.get(); i++) {
+                    long t0 = System.nanoTime();
+                    ids(top, probes[i % probes.length]);
+                    nanos.add(System.nanoTime() - t0);
+                  }
+                } catch (SQLException e) {
+                  failure[0] = e;
                 }
-              } catch (SQLException e) {
-                failure[0] = e;
-              }
-            },
-            "bench-query");
-    long id;
-    long started = System.nanoTime();
-    try (Statement s = c.createStatement()) {
-      querying.start();
-      try (ResultSet rs = s.executeQuery("COMPACT TABLE t " + type + " WAIT")) {
-        rs.next();
-        id = rs.getLong(1);
+              },
+              "bench-query");
+      thread.start();
+    }
+
+    /** Stops the client; its p99 in milliseconds and its query count. */
+    double[] stop() throws SQLException {
+      close();
+      if (failure[0] != null) {
+        throw failure[0];
       }
-    } finally {
+      long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+      double p99 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6;
+      return new double[] {p99, sorted.length};
+    }
+
+    @Override
+    public void close() {
       done.set(true);
       try {
-        querying.join();
+        thread.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    if (failure[0] != null) {
-      throw failure[0];
+  }
+
+  /**
+   * Runs a compaction while one client queries, after the same client queried the idle table for
+   * {@link #IDLE_MILLIS}: both p99s come from the same thread and connection, back to back.
+   */
+  private static Compaction compact(Connection c, String url, String type, float[][] probes)
+      throws SQLException {
+    double[] idle;
+    try (Load load = new Load(url, probes)) {
+      pause(IDLE_MILLIS);
+      idle = load.stop();
     }
-    long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-    double p99 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6;
+    long id;
+    long started = System.nanoTime();
+    double[] busy;
+    try (Load load = new Load(url, probes);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("COMPACT TABLE t " + type + " WAIT")) {
+      rs.next();
+      id = rs.getLong(1);
+      busy = load.stop();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -420,7 +455,15 @@ final class CompactionBenchmark {
                     + " WHERE compaction_id = "
                     + id)) {
       rs.next();
-      return new Compaction(seconds, rs.getInt(1), rs.getInt(2), rs.getLong(3), p99, sorted.length);
+      return new Compaction(
+          seconds,
+          rs.getInt(1),
+          rs.getInt(2),
+          rs.getLong(3),
+          busy[0],
+          (int) busy[1],
+          idle[0],
+          (int) idle[1]);
     }
   }
 }
