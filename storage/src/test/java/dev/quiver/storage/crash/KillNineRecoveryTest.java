@@ -35,8 +35,9 @@ class KillNineRecoveryTest {
   @TempDir Path folder;
 
   @Test
-  // The long profile runs 300 cycles; without compaction (issue 7) segments pile up and later
-  // cycles open more of them, so it takes well over half an hour.
+  // The long profile runs 300 cycles. Segments pile up (a cycle lives about as long as the 10 s
+  // between the compaction scheduler's looks), later cycles open more of them, and it takes well
+  // over half an hour.
   @Timeout(value = 120, unit = TimeUnit.MINUTES)
   void recoveryKeepsExactlyTheAcknowledgedRowsAfterKillNine() throws Exception {
     int cycles = Integer.getInteger("quiver.crash.cycles", 20);
