@@ -188,6 +188,7 @@ final class Report {
     }
     md.append('\n');
     ratios(bySystem);
+    paired(dataset);
     filtered(dataset);
     concurrency(dataset);
     bytes(dataset);
@@ -218,6 +219,45 @@ final class Report {
                 target));
       }
       md.append(String.join(", ", parts)).append("  \n");
+    }
+    md.append('\n');
+  }
+
+  /**
+   * Quiver's float HNSW and Lucene at each point of the sweep, measured in turns: both rates and
+   * their ratio, which machine load sways much less than the rates themselves.
+   */
+  private void paired(String dataset) {
+    List<Map<String, Object>> points = all("dataset", dataset, "workload", "paired");
+    if (points.isEmpty()) {
+      return;
+    }
+    Map<String, Object> first = points.getFirst();
+    md.append("### Quiver HNSW and raw Lucene point by point, measured in turns\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "At each point the two systems took turns in blocks of %d queries, going over the"
+                + " point's queries %d times; each rate is over the system's own blocks, so load"
+                + " from other work falls on both alike.%n%n",
+            (long) num(first, "block_queries"),
+            (long) num(first, "passes")));
+    md.append(
+        "| filter | ef_search | Quiver QPS | Lucene QPS | Quiver / Lucene | Quiver recall |"
+            + " Lucene recall |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (var p : points) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %.2f× | %.3f | %.3f |%n",
+              str(p, "filter"),
+              (long) num(p, "value"),
+              show(num(p, "qps")),
+              show(num(p, "peer_qps")),
+              num(p, "ratio"),
+              num(p, "recall"),
+              num(p, "peer_recall")));
     }
     md.append('\n');
   }
@@ -429,8 +469,17 @@ final class Report {
         ## How the numbers are made, and caveats
 
         - **One machine, one run per point.** A shared 2-core VM; repeats of a point differ by up
-          to 30%. Every system is warmed up (1,500 queries per statement, 100 per point) before
-          it is timed.
+          to 30%. Every system is warmed up (1,000 queries per statement, 300 when filtered, and
+          100 per point) before it is timed.
+        - **Quiver HNSW and raw Lucene take turns.** At every point of the float HNSW sweep
+          (each ef_search, unfiltered and under each filter) the two run in alternating blocks
+          of 50 queries in the same JVM, over the point's queries three times, and each rate is
+          the system's queries over the time of its own blocks. Load from other work, which
+          comes and goes within seconds on this machine, then falls on both alike: the ratios
+          in the *point by point* tables hold where the rates themselves swing. Quiver's other
+          index kinds run alone, one after another, and so do hnswlib and FAISS (in their own
+          Python process, after the Java systems): their ratios to Lucene or to Quiver HNSW
+          compare runs made at different times.
         - **Raw Lucene** runs in the same JVM on the same vectors, in segments of 100,000
           documents (Quiver's `segment_max_rows`), never merged, searched without an executor:
           one segment after another on the client thread. Quiver may seal smaller segments: a
