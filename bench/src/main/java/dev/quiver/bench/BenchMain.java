@@ -203,10 +203,10 @@ public final class BenchMain {
       } else {
         problems.add("wordnet-base is missing: the WordNet set is skipped");
       }
-      // At 1M rows each HNSW build takes minutes, and Quiver's filtered search tests every row
-      // of every segment (a full column scan per query): the float graph with two filtered
-      // points over 200 queries, IVF and exact search without filters, against Lucene, hnswlib
-      // and FAISS IVF, keep the set to about a quarter of an hour.
+      // At 1M rows each HNSW build takes minutes: the float graph with two filtered points over
+      // 200 queries (each run in turns with Lucene, three times over), IVF and exact search
+      // without filters, against Lucene, hnswlib and FAISS IVF, keep the set to about a quarter
+      // of an hour.
       List<QuiverRunner.IndexKind> scale =
           all.stream()
               .filter(k -> List.of("quiver", "quiver-ivf", "quiver-flat").contains(k.system()))
