@@ -93,6 +93,16 @@ public final class BenchMain {
     static final Selection ALL = new Selection(null, true);
 
     Selection withKinds(List<String> names) {
+      List<String> known =
+          QuiverRunner.kinds(EF_SEARCH, NPROBE, 0).stream()
+              .map(QuiverRunner.IndexKind::system)
+              .toList();
+      for (String name : names) {
+        if (!known.contains(name)) {
+          throw new IllegalArgumentException(
+              "unknown index kind " + name + "; the kinds are " + String.join(", ", known));
+        }
+      }
       return new Selection(names, peers);
     }
 
