@@ -16,11 +16,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code ./quiver bench suite [--quick] [--out DIR] [--rows N] [--queries Q] [--only SET] [--peers
- * LIST] [--report-only]}: prepares the data, runs Quiver through JDBC, raw Lucene in this JVM and
- * the Python peers (FAISS, hnswlib) on the same vectors, and writes {@code results.jsonl}, {@code
- * report.md} and the recall/QPS plots into the output folder (default {@code docs/bench}). {@code
- * --quick} uses tiny data, for the test suite; it installs nothing and needs no network.
+ * {@code ./quiver bench suite [--quick] [--out DIR] [--rows N] [--queries Q] [--only SET] [--kinds
+ * LIST] [--no-peers] [--peers LIST] [--report-only]}: prepares the data, runs Quiver through JDBC,
+ * raw Lucene in this JVM and the Python peers (FAISS, hnswlib) on the same vectors, and writes
+ * {@code results.jsonl}, {@code report.md} and the recall/QPS plots into the output folder (default
+ * {@code docs/bench}). {@code --quick} uses tiny data, for the test suite; it installs nothing and
+ * needs no network. {@code --kinds} names the Quiver index kinds to measure (e.g. {@code quiver}
+ * for float HNSW alone) and {@code --no-peers} leaves out the Python peers: together with {@code
+ * --only} and {@code --out} they make a partial run, such as Quiver HNSW against Lucene on one set.
  */
 public final class BenchMain {
   static final int K = 10;
@@ -54,6 +57,7 @@ public final class BenchMain {
     int queries = 1000;
     String only = null;
     List<String> peersOnly = null;
+    Selection selection = Selection.ALL;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -63,6 +67,8 @@ public final class BenchMain {
         case "--report-only" -> reportOnly = true;
         case "--only" -> only = args[++i];
         case "--peers" -> peersOnly = List.of(args[++i].split(","));
+        case "--kinds" -> selection = selection.withKinds(List.of(args[++i].split(",")));
+        case "--no-peers" -> selection = selection.withoutPeers();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -76,7 +82,39 @@ public final class BenchMain {
           StandardCharsets.UTF_8);
       return;
     }
-    System.exit(run(quick, out, rows, queries, only, peersOnly, String.join(" ", args)));
+    System.exit(run(quick, out, rows, queries, only, peersOnly, selection, String.join(" ", args)));
+  }
+
+  /**
+   * What of each data set's plan a run measures: the Quiver index kinds named (all when null) and
+   * whether the Python peers run.
+   */
+  record Selection(List<String> kinds, boolean peers) {
+    static final Selection ALL = new Selection(null, true);
+
+    Selection withKinds(List<String> names) {
+      List<String> known =
+          QuiverRunner.kinds(EF_SEARCH, NPROBE, 0).stream()
+              .map(QuiverRunner.IndexKind::system)
+              .toList();
+      for (String name : names) {
+        if (!known.contains(name)) {
+          throw new IllegalArgumentException(
+              "unknown index kind " + name + "; the kinds are " + String.join(", ", known));
+        }
+      }
+      return new Selection(names, peers);
+    }
+
+    Selection withoutPeers() {
+      return new Selection(kinds, false);
+    }
+
+    List<QuiverRunner.IndexKind> of(List<QuiverRunner.IndexKind> planned) {
+      return kinds == null
+          ? planned
+          : planned.stream().filter(k -> kinds.contains(k.system())).toList();
+    }
   }
 
   /** One data set of the suite, what runs on it, and how it is made. */
@@ -90,7 +128,8 @@ public final class BenchMain {
   /**
    * Runs the suite, or with {@code only} (a plan label: fashion-mnist, synthetic, wordnet,
    * synthetic-1M) that data set alone, or with {@code peersOnly} (peer systems of peers.py) only
-   * those peers, replacing what they measure in an existing results.jsonl.
+   * those peers, replacing what they measure in an existing results.jsonl; {@code selection}
+   * narrows what each data set's plan measures.
    */
   static int run(
       boolean quick,
@@ -99,6 +138,7 @@ public final class BenchMain {
       int queries,
       String only,
       List<String> peersOnly,
+      Selection selection,
       String arguments)
       throws Exception {
     long suiteStart = System.nanoTime();
@@ -173,10 +213,10 @@ public final class BenchMain {
       } else {
         problems.add("wordnet-base is missing: the WordNet set is skipped");
       }
-      // At 1M rows each HNSW build takes minutes, and Quiver's filtered search tests every row
-      // of every segment (a full column scan per query): the float graph with two filtered
-      // points over 200 queries, IVF and exact search without filters, against Lucene, hnswlib
-      // and FAISS IVF, keep the set to about a quarter of an hour.
+      // At 1M rows each HNSW build takes minutes: the float graph with two filtered points over
+      // 200 queries (each run in turns with Lucene, three times over), IVF and exact search
+      // without filters, against Lucene, hnswlib and FAISS IVF, keep the set to about a quarter
+      // of an hour.
       List<QuiverRunner.IndexKind> scale =
           all.stream()
               .filter(k -> List.of("quiver", "quiver-ivf", "quiver-flat").contains(k.system()))
@@ -234,9 +274,11 @@ public final class BenchMain {
                     data.metric(),
                     "seconds_to_load",
                     Math.round((System.nanoTime() - start) / 1e8) / 10.0)));
-        QuiverRunner.run(data, work, plan.kinds(), settings, lines);
-        LuceneRunner.run(data, work, settings, efs, lines);
-        if (!plan.peers().isEmpty()) {
+        try (LuceneRunner.Index lucene = LuceneRunner.build(data, work, settings)) {
+          QuiverRunner.run(data, work, selection.of(plan.kinds()), settings, lucene, efs, lines);
+          lucene.concurrency(settings.k(), settings.threads(), lines);
+        }
+        if (selection.peers() && !plan.peers().isEmpty()) {
           lines.addAll(peers(data, work, plan.peers(), settings.exactQueries(), efs, nprobes));
         }
         lines.add(

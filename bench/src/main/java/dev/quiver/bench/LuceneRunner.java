@@ -1,5 +1,6 @@
 package dev.quiver.bench;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,20 +28,130 @@ import org.apache.lucene.store.FSDirectory;
  * (segments of {@link QuiverRunner#SEGMENT_ROWS} documents, never merged): an HNSW query asking for
  * {@code ef} candidates per segment and keeping the best k, as Quiver's segment search does, with
  * the filter as an {@link IntPoint} range query on the category. The floor of Quiver's overhead.
+ *
+ * <p>The index is built first and stays open while Quiver is measured: its one-thread sweep runs
+ * interleaved with Quiver's float HNSW sweep, point by point (see {@link Interleaved}).
  */
 final class LuceneRunner {
   private LuceneRunner() {}
 
-  static void run(
-      Dataset data, Path folder, QuiverRunner.Settings settings, int[] efs, List<String> lines)
-      throws Exception {
+  /** The built, open index of one data set. */
+  static final class Index implements AutoCloseable {
+    private final Dataset data;
+    private final FSDirectory directory;
+    private final DirectoryReader reader;
+    private final IndexSearcher searcher;
+    private final double buildSeconds;
+    private final List<Result> unfiltered = new ArrayList<>();
+
+    private Index(Dataset data, FSDirectory directory, double buildSeconds) throws IOException {
+      this.data = data;
+      this.directory = directory;
+      this.buildSeconds = buildSeconds;
+      this.reader = DirectoryReader.open(directory);
+      // No executor: the segments are searched one after another on the calling thread.
+      this.searcher = new IndexSearcher(reader);
+      searcher.setQueryCache(null);
+    }
+
+    double buildSeconds() {
+      return buildSeconds;
+    }
+
+    /** The ids of the top k of query q under the filter, asking each segment for ef candidates. */
+    int[] search(Filter filter, int k, int ef, int q) throws IOException {
+      Query restrict =
+          filter.equals(Filter.NONE) ? null : IntPoint.newRangeQuery("cat", 0, filter.below() - 1);
+      TopDocs top =
+          searcher.search(
+              new KnnFloatVectorQuery("e", data.queries()[q], Math.max(k, ef), restrict), k);
+      int[] ids = new int[top.scoreDocs.length];
+      int n = 0;
+      for (ScoreDoc hit : top.scoreDocs) {
+        ids[n++] = hit.doc;
+      }
+      return ids;
+    }
+
+    /** Runs the first {@code count} queries untimed, to compile the query path. */
+    void warmUp(Filter filter, int k, int ef, int count) throws IOException {
+      for (int q = 0; q < count; q++) {
+        search(filter, k, ef, q);
+      }
+    }
+
+    /** Records an unfiltered sweep point, from which the concurrency workload picks its ef. */
+    void measured(Result result) {
+      if (result.filter().equals(Filter.NONE)) {
+        unfiltered.add(result);
+      }
+    }
+
+    /**
+     * The one-thread sweep alone, for a run that measures no Quiver float HNSW to interleave it
+     * with: per filter a warm-up, then each ef over every query once.
+     */
+    void sweepAlone(int k, int[] efs, List<String> lines) throws Exception {
+      for (Filter filter : Filter.ALL) {
+        warmUp(filter, k, efs[0], Math.min(1000, data.queries().length));
+        for (int ef : efs) {
+          warmUp(filter, k, ef, Math.min(100, data.queries().length));
+          int count = data.queries().length;
+          Interleaved.Run run =
+              Interleaved.run(List.of(q -> search(filter, k, ef, q)), count, count, 1);
+          Result result = result(filter, ef, run.qps()[0], run.found()[0], count, k);
+          lines.add(result.toJson());
+          measured(result);
+        }
+      }
+    }
+
+    /** A sweep point of this index. */
+    Result result(Filter filter, int ef, double qps, int[][] found, int queries, int k) {
+      return new Result(
+          data.name(),
+          "lucene",
+          "search",
+          filter,
+          1,
+          "ef_search",
+          ef,
+          data.recall(found, filter),
+          qps,
+          queries,
+          (int) Arrays.stream(found).filter(ids -> ids != null && ids.length < k).count(),
+          buildSeconds);
+    }
+
+    /**
+     * Throughput with concurrent threads sharing the searcher, unfiltered, at the smallest ef of
+     * the sweep reaching recall 0.95.
+     */
+    void concurrency(int k, int[] threads, List<String> lines) throws Exception {
+      int ef = QuiverRunner.atRecall(unfiltered, 0.95);
+      for (int t : threads) {
+        Clients.Factory factory = () -> q -> search(Filter.NONE, k, ef, q);
+        lines.add(Clients.measure("lucene", data, ef, t, factory).toJson());
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      reader.close();
+      directory.close();
+    }
+  }
+
+  /** Builds the index of a data set in {@code folder} and opens it. */
+  static Index build(Dataset data, Path folder, QuiverRunner.Settings settings) throws IOException {
     VectorSimilarityFunction similarity =
         data.metric().equals("cosine")
             ? VectorSimilarityFunction.COSINE
             : VectorSimilarityFunction.EUCLIDEAN;
     Path dir = folder.resolve("lucene-" + data.name());
     long start = System.nanoTime();
-    try (FSDirectory directory = FSDirectory.open(dir)) {
+    FSDirectory directory = FSDirectory.open(dir);
+    try {
       IndexWriterConfig config =
           new IndexWriterConfig()
               .setMaxBufferedDocs(QuiverRunner.SEGMENT_ROWS)
@@ -63,78 +174,10 @@ final class LuceneRunner {
         }
         writer.commit();
       }
-      double buildSeconds = (System.nanoTime() - start) / 1e9;
-      try (DirectoryReader reader = DirectoryReader.open(directory)) {
-        // No executor: the segments are searched one after another on the calling thread.
-        IndexSearcher searcher = new IndexSearcher(reader);
-        searcher.setQueryCache(null);
-        int k = settings.k();
-        List<Result> unfiltered = new ArrayList<>();
-        for (Filter filter : Filter.ALL) {
-          // Warmed up like Quiver's runner, so that both start from compiled code.
-          search(searcher, data, filter, k, efs[0], Math.min(1000, data.queries().length));
-          for (int ef : efs) {
-            search(searcher, data, filter, k, ef, Math.min(100, data.queries().length));
-            long t = System.nanoTime();
-            int[][] found = search(searcher, data, filter, k, ef, data.queries().length);
-            double seconds = (System.nanoTime() - t) / 1e9;
-            Result result =
-                new Result(
-                    data.name(),
-                    "lucene",
-                    "search",
-                    filter,
-                    1,
-                    "ef_search",
-                    ef,
-                    data.recall(found, filter),
-                    data.queries().length / seconds,
-                    data.queries().length,
-                    (int) Arrays.stream(found).filter(ids -> ids.length < k).count(),
-                    buildSeconds);
-            lines.add(result.toJson());
-            if (filter.equals(Filter.NONE)) {
-              unfiltered.add(result);
-            }
-          }
-        }
-        int ef = QuiverRunner.atRecall(unfiltered, 0.95);
-        for (int threads : settings.threads()) {
-          lines.add(concurrent(searcher, data, k, ef, threads).toJson());
-        }
-      }
+      return new Index(data, directory, (System.nanoTime() - start) / 1e9);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
     }
-  }
-
-  private static Result concurrent(IndexSearcher searcher, Dataset data, int k, int ef, int threads)
-      throws Exception {
-    Clients.Factory factory = () -> q -> searchOne(searcher, data, Filter.NONE, k, ef, q);
-    return Clients.measure("lucene", data, ef, threads, factory);
-  }
-
-  private static int[][] search(
-      IndexSearcher searcher, Dataset data, Filter filter, int k, int ef, int count)
-      throws java.io.IOException {
-    int[][] found = new int[data.queries().length][];
-    for (int q = 0; q < count; q++) {
-      found[q] = searchOne(searcher, data, filter, k, ef, q);
-    }
-    return found;
-  }
-
-  private static int[] searchOne(
-      IndexSearcher searcher, Dataset data, Filter filter, int k, int ef, int q)
-      throws java.io.IOException {
-    Query restrict =
-        filter.equals(Filter.NONE) ? null : IntPoint.newRangeQuery("cat", 0, filter.below() - 1);
-    TopDocs top =
-        searcher.search(
-            new KnnFloatVectorQuery("e", data.queries()[q], Math.max(k, ef), restrict), k);
-    int[] ids = new int[top.scoreDocs.length];
-    int n = 0;
-    for (ScoreDoc hit : top.scoreDocs) {
-      ids[n++] = hit.doc;
-    }
-    return ids;
   }
 }

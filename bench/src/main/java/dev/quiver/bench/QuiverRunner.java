@@ -19,13 +19,20 @@ import java.util.stream.Stream;
 /**
  * Quiver through JDBC, as a user runs it: per index kind a file database, durable inserts in
  * batches of 1000, the index, then top-k through one PreparedStatement per filter, one query at a
- * time on one thread, sweeping the index's search parameter with {@code SET}. For HNSW without
- * quantization also: prepare time, a JFR profile of the query phase and throughput with concurrent
- * clients.
+ * time on one thread, sweeping the index's search parameter with {@code SET}. HNSW without
+ * quantization takes turns with raw Lucene at every point of its sweep ({@link Interleaved}); the
+ * other kinds run alone. For HNSW without quantization also: prepare time, a JFR profile of the
+ * query phase and throughput with concurrent clients.
  */
 final class QuiverRunner {
   /** Quiver's default segment size: a table seals a segment at this many rows. */
   static final int SEGMENT_ROWS = 100_000;
+
+  /**
+   * Passes over the queries of a point that Quiver and Lucene share: several, so that each system's
+   * rate covers a few seconds of the machine's load rather than one moment of it.
+   */
+  static final int INTERLEAVED_PASSES = 3;
 
   private QuiverRunner() {}
 
@@ -82,18 +89,40 @@ final class QuiverRunner {
       double profileSeconds,
       int prepareStatements) {}
 
-  /** Measures the data set with each kind; every result is a JSON line added to {@code lines}. */
+  /**
+   * Measures the data set with each kind, the float HNSW one interleaved with {@code lucene}, and
+   * Lucene alone when that kind is not among them; every result is a JSON line added to {@code
+   * lines}.
+   */
   static void run(
-      Dataset data, Path folder, List<IndexKind> kinds, Settings settings, List<String> lines)
+      Dataset data,
+      Path folder,
+      List<IndexKind> kinds,
+      Settings settings,
+      LuceneRunner.Index lucene,
+      int[] efs,
+      List<String> lines)
       throws Exception {
+    boolean paired = false;
     for (IndexKind kind : kinds) {
       System.err.println(data.name() + ": " + kind.system());
-      run(data, folder, kind, settings, lines);
+      boolean withLucene = kind.system().equals("quiver");
+      run(data, folder, kind, settings, withLucene ? lucene : null, lines);
+      paired |= withLucene;
+    }
+    if (!paired) {
+      System.err.println(data.name() + ": lucene");
+      lucene.sweepAlone(settings.k(), efs, lines);
     }
   }
 
   private static void run(
-      Dataset data, Path folder, IndexKind kind, Settings settings, List<String> lines)
+      Dataset data,
+      Path folder,
+      IndexKind kind,
+      Settings settings,
+      LuceneRunner.Index lucene,
+      List<String> lines)
       throws Exception {
     Path dir = folder.resolve(data.name() + "-" + kind.system());
     String url = "jdbc:quiver:file:" + dir;
@@ -141,8 +170,8 @@ final class QuiverRunner {
 
       List<Result> unfiltered = new ArrayList<>();
       for (Filter filter : kind.filteredValues().length > 0 ? Filter.ALL : List.of(Filter.NONE)) {
-        List<Result> results = sweep(data, kind, settings, c, s, filter, indexedSeconds);
-        results.forEach(r -> lines.add(r.toJson()));
+        List<Result> results =
+            sweep(data, kind, settings, c, s, filter, indexedSeconds, lucene, lines);
         if (filter.equals(Filter.NONE)) {
           unfiltered.addAll(results);
         }
@@ -175,8 +204,10 @@ final class QuiverRunner {
   }
 
   /**
-   * One filter's sweep over the kind's search parameter, one thread. FLAT is exact: one point, over
-   * the first {@code exactQueries} queries only.
+   * One filter's sweep over the kind's search parameter, one thread, each point's results added to
+   * {@code lines}; with {@code lucene}, Lucene runs the same point in turns with Quiver and a
+   * {@code paired} line gives their ratio. FLAT is exact: one point, over the first {@code
+   * exactQueries} queries only. Returns Quiver's points.
    */
   private static List<Result> sweep(
       Dataset data,
@@ -185,32 +216,45 @@ final class QuiverRunner {
       Connection c,
       Statement s,
       Filter filter,
-      double indexedSeconds)
-      throws SQLException {
+      double indexedSeconds,
+      LuceneRunner.Index lucene,
+      List<String> lines)
+      throws Exception {
     List<Result> results = new ArrayList<>();
     boolean unfiltered = filter.equals(Filter.NONE);
+    int k = settings.k();
     int count =
         Math.min(
             data.queries().length,
             Math.min(
                 kind.parameter() == null ? settings.exactQueries() : Integer.MAX_VALUE,
                 unfiltered ? Integer.MAX_VALUE : kind.filteredQueries()));
-    try (PreparedStatement query = c.prepareStatement(sql(data, filter, settings.k()))) {
+    int[] values = unfiltered ? kind.values() : kind.filteredValues();
+    try (PreparedStatement query = c.prepareStatement(sql(data, filter, k))) {
       // The JIT compiles the query path during the first thousand queries: warm it up once per
       // statement, so that the first parameter's rate is not the cold one.
       int warmUp = Math.min(unfiltered ? 1000 : 300, count);
       search(query, data, 0, warmUp);
-      for (int value : unfiltered ? kind.values() : kind.filteredValues()) {
+      if (lucene != null) {
+        lucene.warmUp(filter, k, values[0], warmUp);
+      }
+      for (int value : values) {
         if (kind.parameter() != null) {
           s.execute("SET " + kind.parameter() + " = " + value);
         }
         search(query, data, 0, Math.min(100, count));
-        long t = System.nanoTime();
-        int[][] found = search(query, data, 0, count);
-        double seconds = (System.nanoTime() - t) / 1e9;
+        List<Interleaved.Searcher> systems = new ArrayList<>();
+        systems.add(q -> searchOne(query, data.queries()[q]));
+        if (lucene != null) {
+          lucene.warmUp(filter, k, value, Math.min(100, count));
+          systems.add(q -> lucene.search(filter, k, value, q));
+        }
+        int passes = lucene == null ? 1 : INTERLEAVED_PASSES;
+        Interleaved.Run run = Interleaved.run(systems, count, data.queries().length, passes);
+        int[][] found = run.found()[0];
         int shortResults =
-            (int) Arrays.stream(found, 0, count).filter(ids -> ids.length < settings.k()).count();
-        results.add(
+            (int) Arrays.stream(found, 0, count).filter(ids -> ids.length < k).count();
+        Result result =
             new Result(
                 data.name(),
                 kind.system(),
@@ -219,14 +263,60 @@ final class QuiverRunner {
                 1,
                 kind.parameter(),
                 kind.parameter() == null ? null : value,
-                data.recall(Arrays.copyOf(found, count), filter),
-                count / seconds,
+                data.recall(found, filter),
+                run.qps()[0],
                 count,
                 shortResults,
-                indexedSeconds));
+                indexedSeconds);
+        results.add(result);
+        lines.add(result.toJson());
+        if (lucene != null) {
+          Result peer = lucene.result(filter, value, run.qps()[1], run.found()[1], count, k);
+          lucene.measured(peer);
+          lines.add(peer.toJson());
+          lines.add(paired(result, peer, passes, run.blocks()));
+        }
       }
     }
     return results;
+  }
+
+  /** The line of one point measured in turns: both rates, their ratio, passes and blocks. */
+  private static String paired(Result quiver, Result lucene, int passes, int blocks) {
+    return Json.write(
+        Json.fields(
+            "dataset",
+            quiver.dataset(),
+            "workload",
+            "paired",
+            "system",
+            quiver.system(),
+            "peer",
+            lucene.system(),
+            "filter",
+            quiver.filter().label(),
+            "parameter",
+            quiver.parameter(),
+            "value",
+            quiver.value(),
+            "qps",
+            Math.round(quiver.qps() * 10) / 10.0,
+            "peer_qps",
+            Math.round(lucene.qps() * 10) / 10.0,
+            "ratio",
+            Math.round(quiver.qps() / lucene.qps() * 1000) / 1000.0,
+            "recall",
+            quiver.recall(),
+            "peer_recall",
+            lucene.recall(),
+            "queries",
+            quiver.queries(),
+            "passes",
+            passes,
+            "blocks",
+            blocks,
+            "block_queries",
+            Interleaved.BLOCK));
   }
 
   static String sql(Dataset data, Filter filter, int k) {

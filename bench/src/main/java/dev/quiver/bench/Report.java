@@ -140,20 +140,22 @@ final class Report {
         md.append(' ').append(points == null ? "–" : show(best(points, 0.95))).append(" |");
       }
       for (String peer : List.of("lucene", "hnswlib")) {
-        var q = bySystem.get("quiver");
-        var o = bySystem.get(peer);
-        double ratio = q == null || o == null ? 0 : best(q, 0.95) / best(o, 0.95);
+        double ratio = ratio(dataset, bySystem, peer, 0.95);
         md.append(' ')
-            .append(
-                ratio > 0 && Double.isFinite(ratio)
-                    ? String.format(Locale.ROOT, "%.2f×", ratio)
-                    : "–")
+            .append(ratio > 0 ? String.format(Locale.ROOT, "%.2f×", ratio) : "–")
             .append(" |");
       }
       md.append('\n');
     }
+    boolean inTurns = rows.stream().anyMatch(r -> "paired".equals(r.get("workload")));
     md.append(
-        "\n(quiver is HNSW without quantization; – means not measured or never reached 0.95.)\n\n");
+        "\n(quiver is HNSW without quantization; – means not measured or never reached 0.95."
+            + (inTurns
+                ? " Quiver / Lucene is measured in turns, at the smallest ef_search where both"
+                    + " reach 0.95; Quiver / hnswlib compares the two systems' best rates,"
+                    + " measured apart."
+                : "")
+            + ")\n\n");
   }
 
   private void dataset(String dataset) {
@@ -187,7 +189,8 @@ final class Report {
                   : String.format(Locale.ROOT, "%.1f", num(points.getFirst(), "build_seconds"))));
     }
     md.append('\n');
-    ratios(bySystem);
+    ratios(dataset, bySystem);
+    paired(dataset);
     filtered(dataset);
     concurrency(dataset);
     bytes(dataset);
@@ -195,29 +198,91 @@ final class Report {
     inserts(dataset);
   }
 
-  private void ratios(Map<String, List<Map<String, Object>>> bySystem) {
-    var quiver = bySystem.get("quiver");
-    if (quiver == null) {
+  private void ratios(String dataset, Map<String, List<Map<String, Object>>> bySystem) {
+    if (bySystem.get("quiver") == null) {
       return;
     }
     for (String peer : List.of("lucene", "hnswlib", "faiss-hnsw")) {
-      var other = bySystem.get(peer);
-      if (other == null) {
+      if (bySystem.get(peer) == null) {
         continue;
       }
       md.append("Quiver HNSW / ").append(peer).append(": ");
       List<String> parts = new ArrayList<>();
       for (double target : new double[] {0.95, 0.90}) {
-        double q = best(quiver, target);
-        double o = best(other, target);
+        double ratio = ratio(dataset, bySystem, peer, target);
         parts.add(
             String.format(
                 Locale.ROOT,
                 "%s at recall ≥ %.2f",
-                q > 0 && o > 0 ? String.format(Locale.ROOT, "**%.2f×**", q / o) : "–",
+                ratio > 0 ? String.format(Locale.ROOT, "**%.2f×**", ratio) : "–",
                 target));
       }
       md.append(String.join(", ", parts)).append("  \n");
+    }
+    md.append('\n');
+  }
+
+  /**
+   * Quiver HNSW's rate over a peer's at a recall target, unfiltered; 0 when either never reaches
+   * it. Against Lucene, from the points measured in turns: the ratio at the smallest ef_search
+   * where both reach the target. Otherwise (other peers, or results from before turn-taking) the
+   * best rate of each system at the target, measured apart.
+   */
+  private double ratio(
+      String dataset, Map<String, List<Map<String, Object>>> bySystem, String peer, double target) {
+    if (peer.equals("lucene")) {
+      var paired =
+          all("dataset", dataset, "workload", "paired", "filter", "none").stream()
+              .filter(p -> num(p, "recall") >= target && num(p, "peer_recall") >= target)
+              .min((a, b) -> Double.compare(num(a, "value"), num(b, "value")));
+      if (paired.isPresent()) {
+        return num(paired.get(), "ratio");
+      }
+    }
+    var quiver = bySystem.get("quiver");
+    var other = bySystem.get(peer);
+    if (quiver == null || other == null) {
+      return 0;
+    }
+    double ratio = best(quiver, target) / best(other, target);
+    return Double.isFinite(ratio) ? ratio : 0;
+  }
+
+  /**
+   * Quiver's float HNSW and Lucene at each point of the sweep, measured in turns: both rates and
+   * their ratio, which machine load sways much less than the rates themselves.
+   */
+  private void paired(String dataset) {
+    List<Map<String, Object>> points = all("dataset", dataset, "workload", "paired");
+    if (points.isEmpty()) {
+      return;
+    }
+    Map<String, Object> first = points.getFirst();
+    md.append("### Quiver HNSW and raw Lucene point by point, measured in turns\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "At each point the two systems took turns in blocks of %d queries, going over the"
+                + " point's queries %d times; each rate is over the system's own blocks, so load"
+                + " from other work falls on both alike.%n%n",
+            (long) num(first, "block_queries"),
+            (long) num(first, "passes")));
+    md.append(
+        "| filter | ef_search | Quiver QPS | Lucene QPS | Quiver / Lucene | Quiver recall |"
+            + " Lucene recall |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (var p : points) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %s | %.2f× | %.3f | %.3f |%n",
+              str(p, "filter"),
+              (long) num(p, "value"),
+              show(num(p, "qps")),
+              show(num(p, "peer_qps")),
+              num(p, "ratio"),
+              num(p, "recall"),
+              num(p, "peer_recall")));
     }
     md.append('\n');
   }
@@ -429,8 +494,17 @@ final class Report {
         ## How the numbers are made, and caveats
 
         - **One machine, one run per point.** A shared 2-core VM; repeats of a point differ by up
-          to 30%. Every system is warmed up (1,500 queries per statement, 100 per point) before
-          it is timed.
+          to 30%. Every system is warmed up (1,000 queries per statement, 300 when filtered, and
+          100 per point) before it is timed.
+        - **Quiver HNSW and raw Lucene take turns.** At every point of the float HNSW sweep
+          (each ef_search, unfiltered and under each filter) the two run in alternating blocks
+          of 50 queries in the same JVM, over the point's queries three times, and each rate is
+          the system's queries over the time of its own blocks. Load from other work, which
+          comes and goes within seconds on this machine, then falls on both alike: the ratios
+          in the *point by point* tables hold where the rates themselves swing. Quiver's other
+          index kinds run alone, one after another, and so do hnswlib and FAISS (in their own
+          Python process, after the Java systems): their ratios to Lucene or to Quiver HNSW
+          compare runs made at different times.
         - **Raw Lucene** runs in the same JVM on the same vectors, in segments of 100,000
           documents (Quiver's `segment_max_rows`), never merged, searched without an executor:
           one segment after another on the client thread. Quiver may seal smaller segments: a

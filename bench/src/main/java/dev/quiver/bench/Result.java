@@ -3,8 +3,9 @@ package dev.quiver.bench;
 /**
  * One measured search point: a system on a data set under a filter, with a number of client
  * threads, at one value of its search parameter; a line of results.jsonl whose workload is {@code
- * search} (a one-thread sweep point) or {@code concurrency}. {@code shortResults} counts the
- * queries that returned fewer than k rows.
+ * search} (a one-thread sweep point) or {@code concurrency}. {@code queries} is the number of
+ * distinct queries (a point may time them several times over), {@code shortResults} the number of
+ * those that returned fewer than k rows.
  */
 record Result(
     String dataset,

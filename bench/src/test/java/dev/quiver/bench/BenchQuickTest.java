@@ -21,7 +21,7 @@ class BenchQuickTest {
 
   @Test
   void quickRunMeasuresEveryWorkloadAndWritesTheReport() throws Exception {
-    BenchMain.run(true, out, 0, 0, null, null, "--quick");
+    BenchMain.run(true, out, 0, 0, null, null, BenchMain.Selection.ALL, "--quick");
     List<Map<String, Object>> rows =
         Files.readAllLines(out.resolve("results.jsonl")).stream().map(Json::read).toList();
     for (String system :
@@ -45,7 +45,8 @@ class BenchQuickTest {
             system + " under filter " + filter.label());
       }
     }
-    for (String workload : List.of("insert", "bytes", "prepare", "profile", "concurrency")) {
+    for (String workload :
+        List.of("insert", "bytes", "prepare", "profile", "concurrency", "paired")) {
       assertTrue(rows.stream().anyMatch(r -> workload.equals(r.get("workload"))), workload);
     }
     // The peers are measured where Debian's python3-faiss and python3-hnswlib are installed, and
@@ -76,6 +77,7 @@ class BenchQuickTest {
     assertTrue((Double) hnswBytes.get("graph") > 0, hnswBytes.toString());
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report.contains("| quiver |"), report);
+    assertTrue(report.contains("measured in turns"), report);
     assertTrue(report.contains("Bytes per vector"), report);
     assertFalse(report.contains("NaN"), report);
   }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.IntPredicate;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexFormatTooNewException;
@@ -219,7 +218,7 @@ final class IvfLists {
    * The documents to compare exactly: those of the nprobe nearest lists that the filter accepts,
    * and further lists' until at least {@code k} were found (or every list was probed).
    */
-  int[] candidates(float[] query, int k, int nprobe, IntPredicate accept) {
+  int[] candidates(float[] query, int k, int nprobe, DocSet accept) {
     int[] order = probeOrder(query);
     List<int[]> chosen = new ArrayList<>();
     int accepted = 0;
@@ -229,7 +228,7 @@ final class IvfLists {
       int[] kept = new int[docs.length];
       int n = 0;
       for (int doc : docs) {
-        if (accept == null || accept.test(doc)) {
+        if (accept == null || accept.get(doc)) {
           kept[n++] = doc;
         }
       }

@@ -10,6 +10,7 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.NumericUtils;
 
 /**
@@ -71,6 +72,24 @@ final class RowCursor {
     return values;
   }
 
+  /** The value of a BOOLEAN, INT, LONG, FLOAT or DOUBLE column from its sorted-numeric value. */
+  static Object numericValue(SegmentField field, long value) {
+    return switch (field.kind()) {
+      case BOOLEAN -> value != 0;
+      case INT -> (int) value;
+      case LONG -> value;
+      case FLOAT -> NumericUtils.sortableIntToFloat((int) value);
+      case DOUBLE -> NumericUtils.sortableLongToDouble(value);
+      default -> throw new AssertionError(field.kind());
+    };
+  }
+
+  /** The value of a STRING or DECIMAL column from its sorted value's bytes. */
+  static Object sortedValue(SegmentField field, BytesRef bytes) {
+    String text = bytes.utf8ToString();
+    return field.kind() == SegmentField.Kind.DECIMAL ? new BigDecimal(text) : text;
+  }
+
   private Column column(SegmentField field) throws IOException {
     return switch (field.kind()) {
       case VECTOR -> new VectorColumn(leaf, field.name());
@@ -104,15 +123,7 @@ final class RowCursor {
       if (!values.advanceExact(doc)) {
         return null;
       }
-      long value = values.nextValue();
-      return switch (field.kind()) {
-        case BOOLEAN -> value != 0;
-        case INT -> (int) value;
-        case LONG -> value;
-        case FLOAT -> NumericUtils.sortableIntToFloat((int) value);
-        case DOUBLE -> NumericUtils.sortableLongToDouble(value);
-        default -> throw new AssertionError(field.kind());
-      };
+      return numericValue(field, values.nextValue());
     }
   }
 
@@ -135,8 +146,7 @@ final class RowCursor {
       if (!values.advanceExact(doc)) {
         return null;
       }
-      String text = values.lookupOrd(values.ordValue()).utf8ToString();
-      return field.kind() == SegmentField.Kind.DECIMAL ? new BigDecimal(text) : text;
+      return sortedValue(field, values.lookupOrd(values.ordValue()));
     }
   }
 

@@ -17,10 +17,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexFormatTooNewException;
@@ -28,7 +29,10 @@ import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.search.AcceptDocs;
+import org.apache.lucene.search.ConjunctionUtils;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -42,6 +46,7 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.util.BitSet;
+import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.CloseableThreadLocal;
 import org.apache.lucene.util.FixedBitSet;
@@ -235,31 +240,18 @@ public final class SegmentReader implements Closeable {
   }
 
   /**
-   * {@link #search(int, float[], int, Bits, int)} with the accepted documents given as a test of
-   * each document number (null for all), so that callers need no Lucene types.
+   * {@link #search(int, float[], int, Bits, int)} with the accepted documents as a {@link DocSet}
+   * (null for all), so that callers need no Lucene types.
    */
   public List<VectorHit> searchAccepting(
-      int field, float[] query, int k, IntPredicate accept, int efSearch) throws IOException {
-    return search(field, query, k, bits(accept), efSearch);
+      int field, float[] query, int k, DocSet accept, int efSearch) throws IOException {
+    return search(field, query, k, accept == null ? null : accept.bits(), efSearch);
   }
 
-  /** {@link #exactSearch(int, float[], int, Bits)} with the accepted documents as a test. */
-  public List<VectorHit> exactSearchAccepting(int field, float[] query, int k, IntPredicate accept)
+  /** {@link #exactSearch(int, float[], int, Bits)} with the accepted documents as a set. */
+  public List<VectorHit> exactSearchAccepting(int field, float[] query, int k, DocSet accept)
       throws IOException {
-    return exactSearch(field, query, k, bits(accept));
-  }
-
-  private FixedBitSet bits(IntPredicate accept) {
-    if (accept == null) {
-      return null;
-    }
-    FixedBitSet bits = new FixedBitSet(rowCount());
-    for (int doc = 0; doc < rowCount(); doc++) {
-      if (accept.test(doc)) {
-        bits.set(doc);
-      }
-    }
-    return bits;
+    return exactSearch(field, query, k, accept == null ? null : accept.bits());
   }
 
   /** Whether vector column {@code field} has an IVF_FLAT index. */
@@ -273,7 +265,7 @@ public final class SegmentReader implements Closeable {
    * further lists until k accepted documents were compared.
    */
   public List<VectorHit> ivfSearchAccepting(
-      int field, float[] query, int k, IntPredicate accept, int nprobe) throws IOException {
+      int field, float[] query, int k, DocSet accept, int nprobe) throws IOException {
     IvfLists lists = ivf.get(vectorFieldPosition(field));
     if (lists == null) {
       throw new IllegalStateException("field " + field + " has no IVF_FLAT index");
@@ -373,6 +365,109 @@ public final class SegmentReader implements Closeable {
       bits.or(docs);
     }
     return bits;
+  }
+
+  /**
+   * The documents with a value (not NULL) in column {@code field}; for a vector column, those with
+   * a vector.
+   */
+  public DocSet present(int field) throws IOException {
+    SegmentField f = schema.field(Objects.checkIndex(field, schema.size()));
+    FixedBitSet bits = new FixedBitSet(rowCount());
+    DocIdSetIterator docs =
+        switch (f.kind()) {
+          case VECTOR -> {
+            FloatVectorValues values = vectors(f);
+            yield values == null ? null : values.iterator();
+          }
+          case STRING, DECIMAL -> DocValues.getSorted(leaf, f.name());
+          default -> DocValues.getSortedNumeric(leaf, f.name());
+        };
+    if (docs != null) {
+      bits.or(docs);
+    }
+    return DocSet.of(bits);
+  }
+
+  /**
+   * The documents whose value in column {@code field} equals {@code value}, by the column's index
+   * (points or terms; see {@link SegmentQueries#equalTo}): DECIMAL numerically, STRING by UTF-8
+   * bytes.
+   */
+  public DocSet equalTo(int field, Object value) throws IOException {
+    return DocSet.of(matching(SegmentQueries.equalTo(scalarField(field), value)));
+  }
+
+  /**
+   * The documents whose value in column {@code field} lies between {@code lower} and {@code upper},
+   * both inclusive (null for no bound), in the column's indexed order (see {@link SegmentQueries}:
+   * for FLOAT and DOUBLE {@code -0.0} below {@code 0.0} and NaN above infinity, so that a range up
+   * to NaN includes it), through its points: the cost follows the matching documents, not the
+   * segment's size.
+   *
+   * @throws IllegalArgumentException for DECIMAL and VECTOR columns
+   */
+  public DocSet inRange(int field, Object lower, Object upper) throws IOException {
+    return DocSet.of(matching(SegmentQueries.range(scalarField(field), lower, true, upper, true)));
+  }
+
+  /** The documents inserted at or before timestamp {@code ts}. */
+  public DocSet insertedAtOrBefore(long ts) throws IOException {
+    if (info.maxInsertTs() <= ts) {
+      return DocSet.all(rowCount());
+    }
+    return DocSet.of(matching(SegmentQueries.insertedAtOrBefore(ts)));
+  }
+
+  /**
+   * The documents of {@code among} whose value in scalar column {@code field} passes {@code test},
+   * which gets the value as {@link #row} reads it and is never asked about NULL (those documents
+   * never match). STRING and DECIMAL columns ask the test once per distinct value the documents
+   * hold, not once per document; other kinds decode each document's value. For conditions the index
+   * cannot answer, such as LIKE or an expression on the column.
+   *
+   * @param among the documents to consider, of length {@link #rowCount()}
+   */
+  public DocSet matchingValues(int field, Predicate<Object> test, DocSet among) throws IOException {
+    SegmentField f = scalarField(field);
+    if (among.length() != rowCount()) {
+      throw new IllegalArgumentException(
+          "document set covers " + among.length() + " documents; the segment has " + rowCount());
+    }
+    FixedBitSet result = new FixedBitSet(rowCount());
+    if (f.kind() == SegmentField.Kind.STRING || f.kind() == SegmentField.Kind.DECIMAL) {
+      SortedDocValues values = DocValues.getSorted(leaf, f.name());
+      // Per distinct value: 0 not asked yet, 1 passes, 2 fails.
+      byte[] verdicts = new byte[values.getValueCount()];
+      for (int doc = among.nextSetBit(0); doc >= 0; doc = among.nextSetBit(doc + 1)) {
+        if (values.advanceExact(doc)) {
+          int ord = values.ordValue();
+          if (verdicts[ord] == 0) {
+            verdicts[ord] =
+                test.test(RowCursor.sortedValue(f, values.lookupOrd(ord))) ? (byte) 1 : (byte) 2;
+          }
+          if (verdicts[ord] == 1) {
+            result.set(doc);
+          }
+        }
+      }
+    } else {
+      SortedNumericDocValues values = DocValues.getSortedNumeric(leaf, f.name());
+      for (int doc = among.nextSetBit(0); doc >= 0; doc = among.nextSetBit(doc + 1)) {
+        if (values.advanceExact(doc) && test.test(RowCursor.numericValue(f, values.nextValue()))) {
+          result.set(doc);
+        }
+      }
+    }
+    return DocSet.of(result);
+  }
+
+  private SegmentField scalarField(int field) {
+    SegmentField f = schema.field(Objects.checkIndex(field, schema.size()));
+    if (f.kind() == SegmentField.Kind.VECTOR) {
+      throw new IllegalArgumentException("field '" + f.name() + "' is a VECTOR, not a scalar");
+    }
+    return f;
   }
 
   private DocIdSetIterator matches(Query query) throws IOException {
@@ -477,10 +572,17 @@ public final class SegmentReader implements Closeable {
     // The head is the worst of the best k so far.
     PriorityQueue<VectorHit> best = new PriorityQueue<>(k, NEAREST_FIRST.reversed());
     KnnVectorValues.DocIndexIterator iterator = values.iterator();
-    for (int doc = iterator.nextDoc();
-        doc != DocIdSetIterator.NO_MORE_DOCS;
-        doc = iterator.nextDoc()) {
-      if (acceptDocs != null && !acceptDocs.get(doc)) {
+    DocIdSetIterator docs = iterator;
+    Bits test = acceptDocs;
+    if (acceptDocs instanceof BitSet bits) {
+      // The set leads, so that a selective filter costs its own documents, not the segment's.
+      docs =
+          ConjunctionUtils.intersectIterators(
+              List.of(new BitSetIterator(bits, bits.approximateCardinality()), iterator));
+      test = null;
+    }
+    for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+      if (test != null && !test.get(doc)) {
         continue;
       }
       double distance = field.metric().distance(query, values.vectorValue(iterator.index()));

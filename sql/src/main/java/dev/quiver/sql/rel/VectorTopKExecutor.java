@@ -1,5 +1,6 @@
 package dev.quiver.sql.rel;
 
+import dev.quiver.sql.schema.FilterTranslator;
 import dev.quiver.sql.schema.QuiverTable;
 import dev.quiver.sql.schema.QuiverTableAt;
 import dev.quiver.sql.type.VectorValues;
@@ -14,12 +15,14 @@ import dev.quiver.storage.table.Table;
 import dev.quiver.storage.table.VectorSearch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.linq4j.function.Function1;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.SchemaPlus;
 
 /** Runs a {@link VectorTopK}: evaluates its parameters, searches the engine, projects the hits. */
@@ -37,9 +40,11 @@ public final class VectorTopKExecutor {
    * @param nullable whether the column may hold NULL (such rows sort after all others)
    * @param arguments computes, from the statement's parameters, the query vector, the row count and
    *     the offset (null when none)
-   * @param condition computes the WHERE clause for a row (table columns), or null for none
+   * @param condition computes each of the WHERE clause's conjuncts for a row (table columns), or
+   *     null for no WHERE clause
+   * @param conjuncts the WHERE clause's conjuncts, which are translated into a storage {@link
+   *     Predicate} with the parameters' values when the statement runs
    * @param conditionColumns the columns the WHERE clause reads
-   * @param conditionText the WHERE clause as text, for EXPLAIN and errors
    * @param projection computes the output row from a table row followed by the distance
    * @param hintedEfSearch the query's EF_SEARCH hint, or null
    * @param hintedNprobe the query's NPROBE hint, or null
@@ -54,8 +59,8 @@ public final class VectorTopKExecutor {
       boolean nullable,
       Function1<DataContext, Object[]> arguments,
       Function1<DataContext, Object[]> condition,
+      List<RexNode> conjuncts,
       int[] conditionColumns,
-      String conditionText,
       Function1<DataContext, Object[]> projection,
       Integer hintedEfSearch,
       Integer hintedNprobe,
@@ -127,15 +132,46 @@ public final class VectorTopKExecutor {
         spec.table(), column, spec.metric(), spec.hintedEfSearch(), spec.hintedNprobe());
   }
 
+  /**
+   * The WHERE clause as a storage predicate: the conjuncts {@link FilterTranslator} translates with
+   * this execution's parameter values, which a segment answers from its column indexes, and the
+   * others as one {@link Predicate.Custom} that runs the compiled conjuncts on a row. The custom
+   * part reads every column of the clause, because the compiled code computes every conjunct.
+   */
   private static Predicate filter(DataContext root, Spec spec) {
     if (spec.condition() == null) {
       return Predicate.ALWAYS;
     }
+    List<RexNode> untranslated = new ArrayList<>(spec.conjuncts());
+    Predicate pushed =
+        FilterTranslator.translateAndRemove(untranslated, spec.table().storage().def(), root);
+    if (untranslated.isEmpty()) {
+      return pushed;
+    }
+    int[] remaining = new int[untranslated.size()];
+    for (int i = 0; i < remaining.length; i++) {
+      remaining[i] = spec.conjuncts().indexOf(untranslated.get(i));
+    }
     Function1<DataContext, Object[]> condition = spec.condition();
-    return new Predicate.Custom(
-        spec.conditionColumns(),
-        row -> (Boolean) condition.apply(new RowContext(root, QuiverTable.toCalciteRow(row)))[0],
-        spec.conditionText());
+    Predicate custom =
+        new Predicate.Custom(
+            spec.conditionColumns(),
+            row -> {
+              Object[] values =
+                  condition.apply(new RowContext(root, QuiverTable.toCalciteRow(row)));
+              Boolean all = Boolean.TRUE;
+              for (int i : remaining) {
+                if (Boolean.FALSE.equals(values[i])) {
+                  return false;
+                }
+                if (values[i] == null) {
+                  all = null;
+                }
+              }
+              return all;
+            },
+            untranslated.stream().map(RexNode::toString).collect(Collectors.joining(" AND ")));
+    return new Predicate.And(List.of(pushed, custom));
   }
 
   private static Object[] withDistance(Object[] stored, Double distance) {

@@ -208,7 +208,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
     // A parameter is read as the application bound it: typed INTEGER, a long would be narrowed.
     int fetchParameter = sort.fetch instanceof RexDynamicParam p ? p.getIndex() : -1;
     int offsetParameter = offset instanceof RexDynamicParam p ? p.getIndex() : -1;
-    String conditionText = condition == null ? "" : condition.toString();
+    List<RexNode> conjuncts = condition == null ? List.of() : RelOptUtil.conjunctions(condition);
     Integer hintedEfSearch = hint(project, "EF_SEARCH");
     Integer hintedNprobe = hint(project, "NPROBE");
     VectorTopKExecutor.Spec spec =
@@ -221,10 +221,9 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             RexExecutorImpl.getExecutable(rexBuilder, arguments, empty).getFunction(),
             condition == null
                 ? null
-                : RexExecutorImpl.getExecutable(rexBuilder, List.of(condition), tableRow)
-                    .getFunction(),
+                : RexExecutorImpl.getExecutable(rexBuilder, conjuncts, tableRow).getFunction(),
+            conjuncts,
             condition == null ? new int[0] : RelOptUtil.InputFinder.bits(condition).toArray(),
-            conditionText,
             RexExecutorImpl.getExecutable(rexBuilder, projects, rowWithDistance).getFunction(),
             hintedEfSearch,
             hintedNprobe,

@@ -1,8 +1,6 @@
 package dev.quiver.storage.table;
 
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -29,30 +27,6 @@ public sealed interface Predicate {
 
   /** The predicate as text with column names, for EXPLAIN and error messages. */
   String describe(List<String> columnNames);
-
-  /** The positions of the columns the predicate reads, ascending. */
-  default int[] columns() {
-    Set<Integer> columns = new TreeSet<>();
-    collectColumns(this, columns);
-    return columns.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static void collectColumns(Predicate p, Set<Integer> into) {
-    switch (p) {
-      case Compare c -> into.add(c.column());
-      case In in -> into.add(in.column());
-      case IsNull n -> into.add(n.column());
-      case Like l -> into.add(l.column());
-      case And and -> and.operands().forEach(o -> collectColumns(o, into));
-      case Or or -> or.operands().forEach(o -> collectColumns(o, into));
-      case Not not -> collectColumns(not.operand(), into);
-      case Custom custom -> {
-        for (int column : custom.columns()) {
-          into.add(column);
-        }
-      }
-    }
-  }
 
   /**
    * A condition storage cannot express, evaluated by the caller's function on the row: the part of

@@ -1,5 +1,6 @@
 package dev.quiver.storage.table;
 
+import dev.quiver.index.segment.DocSet;
 import dev.quiver.index.segment.SegmentReader;
 import dev.quiver.index.segment.VectorHit;
 import dev.quiver.index.segment.VectorMetric;
@@ -17,7 +18,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.IntPredicate;
 
 /**
  * A sealed segment of a table: an immutable Lucene segment on disk plus the delete timestamps of
@@ -298,26 +298,7 @@ public final class Segment {
   List<SearchHit> search(VectorSearch request, long timestamp) {
     int field = request.column();
     float[] query = request.query();
-    Predicate filter = request.filter();
-    int[] filterColumns = filter.columns();
-    int width = reader.schema().size();
-    boolean allVisible = reader.info().maxInsertTs() <= timestamp && earliestDeleteTs > timestamp;
-    IntPredicate accept =
-        allVisible && filter == Predicate.ALWAYS
-            ? null
-            : doc -> {
-              if (!visibleAt(doc, timestamp)) {
-                return false;
-              }
-              if (filterColumns.length == 0) {
-                return filter.test(new Object[width]);
-              }
-              Object[] sparse = new Object[width];
-              for (int column : filterColumns) {
-                sparse[column] = read(() -> reader.value(doc, column));
-              }
-              return filter.test(sparse);
-            };
+    DocSet accept = read(() -> accepted(request.filter(), timestamp));
     boolean sameMetric =
         reader.schema().field(field).metric() == toVectorMetric(request.metric()) && !isZero(query);
     Table.TopK top = new Table.TopK(request);
@@ -351,7 +332,7 @@ public final class Segment {
     boolean higher = request.metric().higherIsCloser();
     List<double[]> ranked = new ArrayList<>();
     for (int doc = 0; doc < rowCount(); doc++) {
-      if (accept == null || accept.test(doc)) {
+      if (accept == null || accept.get(doc)) {
         int d = doc;
         float[] vector = read(() -> reader.vector(d, field));
         if (vector != null) {
@@ -365,6 +346,28 @@ public final class Segment {
       top.offer(hitAt((int) ranked.get(i)[0], request));
     }
     return top.result();
+  }
+
+  /**
+   * The documents visible at a time that pass a filter, or null when that is every document: the
+   * insert timestamps and the deletes, then the filter evaluated column by column on the visible
+   * documents ({@link SegmentFilter}), once per search.
+   */
+  private DocSet accepted(Predicate filter, long timestamp) throws IOException {
+    boolean deletes = earliestDeleteTs <= timestamp;
+    if (filter == Predicate.ALWAYS && !deletes && reader.info().maxInsertTs() <= timestamp) {
+      return null;
+    }
+    DocSet visible = reader.insertedAtOrBefore(timestamp);
+    AtomicLongArray deleted = deleteTs;
+    if (deletes && deleted != null) {
+      for (int doc = 0; doc < deleted.length(); doc++) {
+        if (deleted.get(doc) <= timestamp) {
+          visible.clear(doc);
+        }
+      }
+    }
+    return filter == Predicate.ALWAYS ? visible : SegmentFilter.accepted(reader, filter, visible);
   }
 
   private SearchHit hitAt(int doc, VectorSearch request) {
