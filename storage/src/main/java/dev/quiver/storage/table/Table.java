@@ -915,11 +915,16 @@ public final class Table {
       int blocked = applied;
       VectorBlocks columnBlocks = blocks[column];
       double queryNorm = VectorBlocks.norm(query);
-      float[] scores = new float[VectorBlocks.MAX_BLOCK_ROWS];
+      // Allocated for the first block only: most searches find no rows in memory, and a block's
+      // worth of scores per search and per row set was a tenth of what a top-k query allocated.
+      float[] scores = null;
       for (VectorBlocks.Block block : columnBlocks.blocks()) {
         int n = Math.min(block.capacity(), blocked - block.start());
         if (n <= 0) {
           break;
+        }
+        if (scores == null) {
+          scores = new float[VectorBlocks.MAX_BLOCK_ROWS];
         }
         columnBlocks.score(block, n, query, queryNorm, request.metric(), scores);
         for (int r = 0; r < n; r++) {
