@@ -46,6 +46,8 @@ public final class VectorTopKExecutor {
    *     Predicate} with the parameters' values when the statement runs
    * @param conditionColumns the columns the WHERE clause reads
    * @param projection computes the output row from a table row followed by the distance
+   * @param projectedColumns the table columns the projection reads, ascending: the only ones the
+   *     search reads from its hits
    * @param hintedEfSearch the query's EF_SEARCH hint, or null
    * @param hintedNprobe the query's NPROBE hint, or null
    * @param fetchParameter the index of the {@code ?} that is the LIMIT, or -1
@@ -62,6 +64,7 @@ public final class VectorTopKExecutor {
       List<RexNode> conjuncts,
       int[] conditionColumns,
       Function1<DataContext, Object[]> projection,
+      int[] projectedColumns,
       Integer hintedEfSearch,
       Integer hintedNprobe,
       int fetchParameter,
@@ -102,7 +105,15 @@ public final class VectorTopKExecutor {
       for (SearchHit hit :
           table.search(
               snapshot,
-              new VectorSearch(spec.column(), query, spec.metric(), k, filter, ef, nprobe))) {
+              new VectorSearch(
+                  spec.column(),
+                  query,
+                  spec.metric(),
+                  k,
+                  filter,
+                  ef,
+                  nprobe,
+                  spec.projectedColumns()))) {
         rows.add(withDistance(hit.row(), hit.distance()));
       }
       if (rows.size() < k && spec.nullable()) {

@@ -225,6 +225,7 @@ public final class VectorTopKRewriter extends RelShuttleImpl {
             conjuncts,
             condition == null ? new int[0] : RelOptUtil.InputFinder.bits(condition).toArray(),
             RexExecutorImpl.getExecutable(rexBuilder, projects, rowWithDistance).getFunction(),
+            RelOptUtil.InputFinder.bits(projects, null).clear(distanceField).toArray(),
             hintedEfSearch,
             hintedNprobe,
             fetchParameter,

@@ -323,7 +323,9 @@ public final class Segment {
       byDoc.sort(Comparator.comparingInt(VectorHit::doc));
       boolean negate = request.metric().higherIsCloser();
       for (VectorHit hit : byDoc) {
-        top.offer(new SearchHit(row(hit.doc()), negate ? -hit.distance() : hit.distance()));
+        top.offer(
+            new SearchHit(
+                row(hit.doc(), request.columns()), negate ? -hit.distance() : hit.distance()));
       }
       return top.result();
     }
@@ -405,6 +407,18 @@ public final class Segment {
 
   Object[] row(int doc) {
     return read(() -> reader.row(doc));
+  }
+
+  /** A document with only {@code columns} read (every column when null), the others null. */
+  private Object[] row(int doc, int[] columns) {
+    if (columns == null) {
+      return row(doc);
+    }
+    Object[] row = new Object[reader.schema().size()];
+    for (int column : columns) {
+      row[column] = read(() -> reader.value(doc, column));
+    }
+    return row;
   }
 
   int[] findKeyDocs(Object key) {
