@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -46,21 +47,13 @@ final class CompactionBenchmark {
   private CompactionBenchmark() {}
 
   static int run(List<String> args, PrintStream out) throws SQLException, IOException {
-    int rows = 100_000;
-    int dim = 128;
-    int rounds = 10;
-    int queries = 2000;
-    Path dir = null;
-    for (int i = 0; i < args.size(); i++) {
-      switch (args.get(i)) {
-        case "--rows" -> rows = Integer.parseInt(args.get(++i));
-        case "--dim" -> dim = Integer.parseInt(args.get(++i));
-        case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-        case "--queries" -> queries = Integer.parseInt(args.get(++i));
-        case "--dir" -> dir = Path.of(args.get(++i));
-        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-      }
-    }
+    BenchOptions options =
+        new BenchOptions(args, Set.of("--rows", "--dim", "--rounds", "--queries", "--dir"));
+    int rows = options.integer("--rows", 100_000);
+    int dim = options.integer("--dim", 128);
+    int rounds = options.integer("--rounds", 10);
+    int queries = options.integer("--queries", 2000);
+    Path dir = options.path("--dir");
     // Read when the engine's class loads, which has not happened yet in this JVM.
     System.setProperty("quiver.min.retention.millis", "0");
     boolean temporary = dir == null;

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,23 +47,15 @@ final class ConsistencyBenchmark {
   private ConsistencyBenchmark() {}
 
   static int run(List<String> args, PrintStream out) throws SQLException, IOException {
-    int rows = 20_000;
-    int dim = 128;
-    int rate = 2000;
-    int batch = 20;
-    int queries = 2000;
-    Path dir = null;
-    for (int i = 0; i < args.size(); i++) {
-      switch (args.get(i)) {
-        case "--rows" -> rows = Integer.parseInt(args.get(++i));
-        case "--dim" -> dim = Integer.parseInt(args.get(++i));
-        case "--rate" -> rate = Integer.parseInt(args.get(++i));
-        case "--batch" -> batch = Integer.parseInt(args.get(++i));
-        case "--queries" -> queries = Integer.parseInt(args.get(++i));
-        case "--dir" -> dir = Path.of(args.get(++i));
-        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-      }
-    }
+    BenchOptions options =
+        new BenchOptions(
+            args, Set.of("--rows", "--dim", "--rate", "--batch", "--queries", "--dir"));
+    int rows = options.integer("--rows", 20_000);
+    int dim = options.integer("--dim", 128);
+    int rate = options.integer("--rate", 2000);
+    int batch = options.integer("--batch", 20);
+    int queries = options.integer("--queries", 2000);
+    Path dir = options.path("--dir");
     boolean temporary = dir == null;
     Path root = temporary ? Files.createTempDirectory("quiver-bench") : dir;
     String url = "jdbc:quiver:file:" + root.resolve("db");

@@ -112,6 +112,10 @@ public final class Main {
     } catch (IOException e) {
       err.println("quiver " + command + ": " + e);
       return 1;
+    } catch (IllegalArgumentException e) {
+      // A mistyped option or value: the message names it, a stack trace would only hide it.
+      err.println("quiver " + command + ": " + e.getMessage());
+      return 2;
     }
   }
 

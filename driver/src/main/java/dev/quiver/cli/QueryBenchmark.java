@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The query benchmark behind {@code quiver bench query}: loads N clustered 128-d vectors with an
@@ -28,19 +29,11 @@ final class QueryBenchmark {
   private QueryBenchmark() {}
 
   static int run(List<String> args, PrintStream out) throws SQLException, IOException {
-    int rows = 50_000;
-    int dim = 128;
-    int queries = 2000;
-    Path dir = null;
-    for (int i = 0; i < args.size(); i++) {
-      switch (args.get(i)) {
-        case "--rows" -> rows = Integer.parseInt(args.get(++i));
-        case "--dim" -> dim = Integer.parseInt(args.get(++i));
-        case "--queries" -> queries = Integer.parseInt(args.get(++i));
-        case "--dir" -> dir = Path.of(args.get(++i));
-        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-      }
-    }
+    BenchOptions options = new BenchOptions(args, Set.of("--rows", "--dim", "--queries", "--dir"));
+    int rows = options.integer("--rows", 50_000);
+    int dim = options.integer("--dim", 128);
+    int queries = options.integer("--queries", 2000);
+    Path dir = options.path("--dir");
     boolean temporary = dir == null;
     Path root = temporary ? Files.createTempDirectory("quiver-bench") : dir;
     Random random = new Random(42);
