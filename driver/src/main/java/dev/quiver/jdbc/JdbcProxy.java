@@ -1,5 +1,6 @@
 package dev.quiver.jdbc;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -69,12 +70,30 @@ final class JdbcProxy implements InvocationHandler {
    * Quiver's overrides.
    */
   static <T> T create(Class<T> type, T delegate, Object overrides, Backend backend) {
-    return type.cast(
-        Proxy.newProxyInstance(
-            JdbcProxy.class.getClassLoader(),
-            new Class<?>[] {type},
-            new JdbcProxy(delegate, overrides, backend)));
+    JdbcProxy handler = new JdbcProxy(delegate, overrides, backend);
+    try {
+      return type.cast(CONSTRUCTORS.get(type).newInstance(handler));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create a proxy for " + type.getName(), e);
+    }
   }
+
+  // Each execution wraps its result set: Proxy.newProxyInstance looks the proxy class up in a
+  // cache keyed by class loader and interfaces every time, which showed in top-k profiles.
+  private static final ClassValue<Constructor<?>> CONSTRUCTORS =
+      new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+          try {
+            return Proxy.newProxyInstance(
+                    JdbcProxy.class.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> null)
+                .getClass()
+                .getConstructor(InvocationHandler.class);
+          } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("proxy class of " + type.getName(), e);
+          }
+        }
+      };
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {

@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.schema.SchemaPlus;
 
@@ -115,13 +117,60 @@ public final class QuiverSqlSession implements AutoCloseable {
   }
 
   private static Properties calciteProperties() {
-    Properties p = new Properties();
-    p.setProperty("parserFactory", QuiverParserFactory.class.getName() + "#INSTANCE");
+    Properties p = new CalciteProperties();
+    // Keys are Calcite's upper-case property names: Calcite parses the connection's properties
+    // again for each setting it reads, several times per execution, upper-casing every key.
+    p.setProperty(
+        CalciteConnectionProperty.PARSER_FACTORY.name(),
+        QuiverParserFactory.class.getName() + "#INSTANCE");
     // PostgreSQL's identifier rules: unquoted names fold to lower case.
-    p.setProperty("unquotedCasing", "TO_LOWER");
-    p.setProperty("quotedCasing", "UNCHANGED");
-    p.setProperty("caseSensitive", "false");
+    p.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.name(), "TO_LOWER");
+    p.setProperty(CalciteConnectionProperty.QUOTED_CASING.name(), "UNCHANGED");
+    p.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.name(), "false");
     return p;
+  }
+
+  /**
+   * Connection properties that remember their names: Calcite asks for them (through {@code
+   * stringPropertyNames}, which copies them into a new set each time) on every execution, to read
+   * the time zone, locale and other settings.
+   */
+  private static final class CalciteProperties extends Properties {
+    private transient volatile Set<String> names;
+
+    @Override
+    public Set<String> stringPropertyNames() {
+      Set<String> known = names;
+      if (known == null) {
+        known = Set.copyOf(super.stringPropertyNames());
+        names = known;
+      }
+      return known;
+    }
+
+    @Override
+    public synchronized Object put(Object key, Object value) {
+      names = null;
+      return super.put(key, value);
+    }
+
+    @Override
+    public synchronized void putAll(Map<?, ?> values) {
+      names = null;
+      super.putAll(values);
+    }
+
+    @Override
+    public synchronized Object remove(Object key) {
+      names = null;
+      return super.remove(key);
+    }
+
+    @Override
+    public synchronized void clear() {
+      names = null;
+      super.clear();
+    }
   }
 
   /** The Calcite connection; the driver wraps it. */

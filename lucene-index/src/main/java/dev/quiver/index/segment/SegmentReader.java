@@ -531,7 +531,9 @@ public final class SegmentReader implements Closeable {
     ScoreDoc[] ranked = top;
     if (quantization[field] == WriteOptions.Quantization.NONE && top.length > k) {
       ranked = top.clone();
-      Arrays.sort(ranked, (a, b) -> Float.compare(b.score, a.score));
+      if (!bestFirst(ranked)) {
+        Arrays.sort(ranked, (a, b) -> Float.compare(b.score, a.score));
+      }
       ranked = Arrays.copyOf(ranked, k);
     }
     int[] docs = new int[ranked.length];
@@ -608,9 +610,25 @@ public final class SegmentReader implements Closeable {
     return leaf.getFloatVectorValues(field.name());
   }
 
-  /** Ascending distance, NaN last, then ascending document. */
+  /**
+   * Ascending distance, NaN last, then ascending document. Written out: a chain of comparator
+   * combinators cost as much as the rest of the hits' bookkeeping in top-k profiles.
+   */
   private static final Comparator<VectorHit> NEAREST_FIRST =
-      Comparator.comparingDouble(VectorHit::distance).thenComparingInt(VectorHit::doc);
+      (a, b) -> {
+        int byDistance = Double.compare(a.distance(), b.distance());
+        return byDistance != 0 ? byDistance : Integer.compare(a.doc(), b.doc());
+      };
+
+  /** Whether the hits come by descending score, as a top-k collector returns them. */
+  private static boolean bestFirst(ScoreDoc[] hits) {
+    for (int i = 1; i < hits.length; i++) {
+      if (hits[i - 1].score < hits[i].score) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * The accepted documents that have a vector, or null when that is every document; the graph

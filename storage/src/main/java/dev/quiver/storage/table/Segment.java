@@ -301,7 +301,6 @@ public final class Segment {
     DocSet accept = read(() -> accepted(request.filter(), timestamp));
     boolean sameMetric =
         reader.schema().field(field).metric() == toVectorMetric(request.metric()) && !isZero(query);
-    Table.TopK top = new Table.TopK(request);
     if (sameMetric) {
       List<VectorHit> hits =
           read(
@@ -317,17 +316,24 @@ public final class Segment {
                 return reader.exactSearchAccepting(field, query, request.k(), accept);
               });
       // The hits' distances are exact, in the column's metric (the inner product negated): no
-      // need to read the vectors again. Rows are read in document order, which lets the column
+      // need to read the vectors again. They are at most k, nearest first (ties by document), the
+      // order TopK would give them. Rows are read in document order, which lets the column
       // readers move forward instead of starting over for each hit.
-      List<VectorHit> byDoc = new ArrayList<>(hits);
-      byDoc.sort(Comparator.comparingInt(VectorHit::doc));
-      boolean negate = request.metric().higherIsCloser();
-      for (VectorHit hit : byDoc) {
-        top.offer(
-            new SearchHit(
-                row(hit.doc(), request.columns()), negate ? -hit.distance() : hit.distance()));
+      int n = hits.size();
+      long[] byDoc = new long[n];
+      for (int i = 0; i < n; i++) {
+        byDoc[i] = (long) hits.get(i).doc() << 32 | i;
       }
-      return top.result();
+      Arrays.sort(byDoc);
+      boolean negate = request.metric().higherIsCloser();
+      SearchHit[] found = new SearchHit[n];
+      for (long docAndIndex : byDoc) {
+        VectorHit hit = hits.get((int) docAndIndex);
+        found[(int) docAndIndex] =
+            new SearchHit(
+                row(hit.doc(), request.columns()), negate ? -hit.distance() : hit.distance());
+      }
+      return Arrays.asList(found);
     }
     // The vectors were written for another metric: compare every accepted one in this one, and
     // read whole rows only for the k nearest.
@@ -344,6 +350,7 @@ public final class Segment {
       }
     }
     ranked.sort(Comparator.comparingDouble(r -> r[1]));
+    Table.TopK top = new Table.TopK(request);
     for (int i = 0; i < Math.min(request.k(), ranked.size()); i++) {
       top.offer(hitAt((int) ranked.get(i)[0], request));
     }

@@ -601,6 +601,11 @@ public final class Table {
       for (MemRows rows : memory) {
         parts.add(rows.search(request, t));
       }
+      parts.removeIf(List::isEmpty);
+      if (parts.size() == 1) {
+        // Each part holds at most k hits, nearest first, as TopK would order them.
+        return parts.getFirst();
+      }
       TopK top = new TopK(request);
       parts.forEach(part -> part.forEach(top::offer));
       return top.result();
@@ -908,6 +913,10 @@ public final class Table {
      * there). Distances of the k nearest are then computed again as SQL computes them.
      */
     List<SearchHit> search(VectorSearch request, long t) {
+      if (rows.size() == 0) {
+        // Usually so between flushes under a read-heavy load; the query's norm is not free.
+        return List.of();
+      }
       int column = request.column();
       float[] query = request.query();
       Predicate filter = request.filter();
