@@ -172,7 +172,8 @@ public final class BenchMain {
     List<Plan> plans = new ArrayList<>();
     QuiverRunner.Settings settings;
     if (quick) {
-      settings = new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 50, new int[] {1, 2}, 0.5, 4);
+      settings =
+          new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 50, new int[] {1, 2}, 0.2, 0.5, 4);
       plans.add(
           new Plan("synthetic", all, allPeers, () -> Dataset.synthetic(3000, 50, 32, K, cache)));
       if (Wordnet.installed()) {
@@ -188,7 +189,7 @@ public final class BenchMain {
       }
     } else {
       settings =
-          new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 200, new int[] {1, 2, 4, 8}, 3, 40);
+          new QuiverRunner.Settings(M, EF_CONSTRUCTION, K, 200, new int[] {1, 2, 4, 8}, 4, 3, 40);
       int fashionRows = rows;
       if (Files.isDirectory(Dataset.FASHION)) {
         plans.add(
@@ -276,7 +277,6 @@ public final class BenchMain {
                     Math.round((System.nanoTime() - start) / 1e8) / 10.0)));
         try (LuceneRunner.Index lucene = LuceneRunner.build(data, work, settings)) {
           QuiverRunner.run(data, work, selection.of(plan.kinds()), settings, lucene, efs, lines);
-          lucene.concurrency(settings.k(), settings.threads(), lines);
         }
         if (selection.peers() && !plan.peers().isEmpty()) {
           lines.addAll(peers(data, work, plan.peers(), settings.exactQueries(), efs, nprobes));

@@ -123,15 +123,23 @@ final class LuceneRunner {
           buildSeconds);
     }
 
+    /** Concurrent clients sharing the searcher, unfiltered, at one ef. */
+    Clients.Factory clients(int k, int ef) {
+      return () -> q -> search(Filter.NONE, k, ef, q);
+    }
+
     /**
-     * Throughput with concurrent threads sharing the searcher, unfiltered, at the smallest ef of
-     * the sweep reaching recall 0.95.
+     * Throughput with concurrent threads alone (when Quiver's float HNSW, which takes turns with
+     * it, is not measured), at the smallest ef of the sweep reaching recall 0.95.
      */
-    void concurrency(int k, int[] threads, List<String> lines) throws Exception {
+    void concurrency(QuiverRunner.Settings settings, List<String> lines) throws Exception {
       int ef = QuiverRunner.atRecall(unfiltered, 0.95);
-      for (int t : threads) {
-        Clients.Factory factory = () -> q -> search(Filter.NONE, k, ef, q);
-        lines.add(Clients.measure("lucene", data, ef, t, factory).toJson());
+      List<Clients.Contender> alone =
+          List.of(new Clients.Contender("lucene", ef, clients(settings.k(), ef)));
+      for (int t : settings.threads()) {
+        for (Result result : Clients.measure(data, alone, t, settings.concurrencySeconds())) {
+          lines.add(result.toJson());
+        }
       }
     }
 

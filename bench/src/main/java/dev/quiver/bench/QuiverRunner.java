@@ -77,8 +77,8 @@ final class QuiverRunner {
 
   /**
    * The settings shared by every kind: HNSW build options, k, the queries timed for exact search,
-   * the client thread counts, how long the query profile records and how many statements the
-   * prepare time averages.
+   * the client thread counts and the seconds each system runs per count, how long the query profile
+   * records and how many statements the prepare time averages.
    */
   record Settings(
       int m,
@@ -86,6 +86,7 @@ final class QuiverRunner {
       int k,
       int exactQueries,
       int[] threads,
+      double concurrencySeconds,
       double profileSeconds,
       int prepareStatements) {}
 
@@ -113,6 +114,7 @@ final class QuiverRunner {
     if (!paired) {
       System.err.println(data.name() + ": lucene");
       lucene.sweepAlone(settings.k(), efs, lines);
+      lucene.concurrency(settings, lines);
     }
   }
 
@@ -181,8 +183,17 @@ final class QuiverRunner {
         s.execute("SET ef_search = " + ef);
         lines.add(prepareTime(data, c, settings));
         lines.add(profile(data, c, settings, ef, folder));
+        // Lucene at the same ef_search: in turns with Quiver, its recall is the same.
+        List<Clients.Contender> contenders = new ArrayList<>();
+        contenders.add(new Clients.Contender("quiver", ef, clients(data, url, settings.k(), ef)));
+        if (lucene != null) {
+          contenders.add(new Clients.Contender("lucene", ef, lucene.clients(settings.k(), ef)));
+        }
         for (int threads : settings.threads()) {
-          lines.add(concurrent(data, url, settings.k(), ef, threads).toJson());
+          for (Result result :
+              Clients.measure(data, contenders, threads, settings.concurrencySeconds())) {
+            lines.add(result.toJson());
+          }
         }
       }
     }
@@ -423,30 +434,27 @@ final class QuiverRunner {
     }
   }
 
-  /** Throughput of concurrent clients, each with its own Connection and PreparedStatement. */
-  private static Result concurrent(Dataset data, String url, int k, int ef, int threads)
-      throws Exception {
-    Clients.Factory factory =
-        () -> {
-          Connection c = DriverManager.getConnection(url);
-          try (Statement s = c.createStatement()) {
-            s.execute("SET ef_search = " + ef);
-          }
-          PreparedStatement query = c.prepareStatement(sql(data, Filter.NONE, k));
-          return new Clients.Searcher() {
-            @Override
-            public int[] search(int q) throws SQLException {
-              return searchOne(query, data.queries()[q]);
-            }
+  /** Quiver's concurrent clients, each with its own Connection and PreparedStatement. */
+  private static Clients.Factory clients(Dataset data, String url, int k, int ef) {
+    return () -> {
+      Connection c = DriverManager.getConnection(url);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET ef_search = " + ef);
+      }
+      PreparedStatement query = c.prepareStatement(sql(data, Filter.NONE, k));
+      return new Clients.Searcher() {
+        @Override
+        public int[] search(int q) throws SQLException {
+          return searchOne(query, data.queries()[q]);
+        }
 
-            @Override
-            public void close() throws SQLException {
-              query.close();
-              c.close();
-            }
-          };
-        };
-    return Clients.measure("quiver", data, ef, threads, factory);
+        @Override
+        public void close() throws SQLException {
+          query.close();
+          c.close();
+        }
+      };
+    };
   }
 
   /**

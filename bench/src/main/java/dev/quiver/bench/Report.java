@@ -358,7 +358,9 @@ final class Report {
     md.append("### Concurrent clients (unfiltered, at the ef_search reaching recall ≥ 0.95)\n\n");
     md.append(
         "Each Quiver client thread has its own Connection and PreparedStatement; Lucene's"
-            + " threads share one IndexSearcher in the same JVM.\n\n");
+            + " threads share one IndexSearcher in the same JVM. At each thread count the two"
+            + " take turns: each runs for half its time (two seconds in a full run), then the"
+            + " other, then each its second half.\n\n");
     md.append(
         "| client threads | Quiver QPS | recall | raw Lucene QPS | recall | Quiver / Lucene |\n");
     md.append("|---:|---:|---:|---:|---:|---:|\n");

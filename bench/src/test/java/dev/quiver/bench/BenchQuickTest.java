@@ -49,6 +49,20 @@ class BenchQuickTest {
         List.of("insert", "bytes", "prepare", "profile", "concurrency", "paired")) {
       assertTrue(rows.stream().anyMatch(r -> workload.equals(r.get("workload"))), workload);
     }
+    for (String system : List.of("quiver", "lucene")) {
+      for (double threads : List.of(1.0, 2.0)) {
+        assertTrue(
+            rows.stream()
+                .anyMatch(
+                    r ->
+                        "concurrency".equals(r.get("workload"))
+                            && system.equals(r.get("system"))
+                            && threads == (Double) r.get("threads")
+                            && (Double) r.get("qps") > 0
+                            && (Double) r.get("recall") >= 0.9),
+            system + " with " + threads + " client threads");
+      }
+    }
     // The peers are measured where Debian's python3-faiss and python3-hnswlib are installed, and
     // reported as not measured elsewhere.
     assertTrue(
