@@ -33,6 +33,7 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.ConjunctionUtils;
+import org.apache.lucene.search.DocAndFloatFeatureBuffer;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -40,6 +41,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.search.VectorScorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -514,7 +516,7 @@ public final class SegmentReader implements Closeable {
     BitSet candidates = candidates(vectorField, values.size(), acceptDocs);
     int cost = candidates == null ? values.size() : candidates.cardinality();
     if (cost <= k) {
-      return exactSearch(vectorField, query, k, candidates);
+      return exactSearch(field, vectorField, query, k, candidates);
     }
     // A visit limit one above the candidate count never stops a search that could complete, and
     // stops an unlucky filtered one once exact search is known to be cheaper.
@@ -524,7 +526,7 @@ public final class SegmentReader implements Closeable {
         vectorField.name(), query, collector, AcceptDocs.fromLiveDocs(candidates, rowCount()));
     ScoreDoc[] top = collector.topDocs().scoreDocs;
     if (collector.earlyTerminated() || top.length < k) {
-      return exactSearch(vectorField, query, k, candidates);
+      return exactSearch(field, vectorField, query, k, candidates);
     }
     // A float graph's scores are exact: its best k by score are the answer. A quantized graph's
     // candidates are re-ranked by exact distance from the float vectors kept beside the codes.
@@ -562,11 +564,15 @@ public final class SegmentReader implements Closeable {
    */
   public List<VectorHit> exactSearch(int field, float[] query, int k, Bits acceptDocs)
       throws IOException {
-    return exactSearch(checkSearch(field, query, k, acceptDocs), query, k, acceptDocs);
+    return exactSearch(field, checkSearch(field, query, k, acceptDocs), query, k, acceptDocs);
   }
 
-  private List<VectorHit> exactSearch(SegmentField field, float[] query, int k, Bits acceptDocs)
+  private List<VectorHit> exactSearch(
+      int fieldIndex, SegmentField field, float[] query, int k, Bits acceptDocs)
       throws IOException {
+    if (quantization[fieldIndex] == WriteOptions.Quantization.NONE) {
+      return exactSearchByScore(field, query, k, acceptDocs);
+    }
     FloatVectorValues values = vectors(field);
     if (values == null) {
       return List.of();
@@ -574,15 +580,8 @@ public final class SegmentReader implements Closeable {
     // The head is the worst of the best k so far.
     PriorityQueue<VectorHit> best = new PriorityQueue<>(k, NEAREST_FIRST.reversed());
     KnnVectorValues.DocIndexIterator iterator = values.iterator();
-    DocIdSetIterator docs = iterator;
-    Bits test = acceptDocs;
-    if (acceptDocs instanceof BitSet bits) {
-      // The set leads, so that a selective filter costs its own documents, not the segment's.
-      docs =
-          ConjunctionUtils.intersectIterators(
-              List.of(new BitSetIterator(bits, bits.approximateCardinality()), iterator));
-      test = null;
-    }
+    DocIdSetIterator docs = leading(acceptDocs, iterator);
+    Bits test = acceptDocs instanceof BitSet ? null : acceptDocs;
     for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
       if (test != null && !test.get(doc)) {
         continue;
@@ -599,6 +598,87 @@ public final class SegmentReader implements Closeable {
     List<VectorHit> hits = new ArrayList<>(best);
     hits.sort(NEAREST_FIRST);
     return hits;
+  }
+
+  /**
+   * Exact search over float vectors through Lucene's scorer, which reads each vector where it is
+   * mapped instead of copying it to the heap: about twice as fast as computing each distance from a
+   * copy (a 1% filter over 60,000 784-d vectors). A score is a monotonic function of the distance,
+   * rounded to a float, so the best {@code k} by score can differ from the best by distance only
+   * among near-ties: twice as many are kept, and their distances computed exactly.
+   */
+  private List<VectorHit> exactSearchByScore(
+      SegmentField field, float[] query, int k, Bits acceptDocs) throws IOException {
+    FloatVectorValues values = vectors(field);
+    if (values == null) {
+      return List.of();
+    }
+    int wanted = k > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : 2 * k;
+    // The head is the worst kept: the lowest score, and of equal scores the highest document.
+    PriorityQueue<ScoreDoc> kept =
+        new PriorityQueue<>(
+            Math.min(wanted, 1024) + 1,
+            (a, b) ->
+                a.score != b.score
+                    ? Float.compare(a.score, b.score)
+                    : Integer.compare(b.doc, a.doc));
+    VectorScorer scorer = values.scorer(query);
+    if (scorer == null) {
+      return List.of();
+    }
+    // A set of accepted documents leads, so that a selective filter costs its own documents.
+    DocIdSetIterator matching =
+        acceptDocs instanceof BitSet bits
+            ? new BitSetIterator(bits, bits.approximateCardinality())
+            : null;
+    Bits test = acceptDocs instanceof BitSet ? null : acceptDocs;
+    VectorScorer.Bulk bulk = scorer.bulk(matching);
+    DocAndFloatFeatureBuffer batch = new DocAndFloatFeatureBuffer();
+    for (bulk.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, batch);
+        batch.size > 0;
+        bulk.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, batch)) {
+      for (int i = 0; i < batch.size; i++) {
+        int doc = batch.docs[i];
+        if (test != null && !test.get(doc)) {
+          continue;
+        }
+        float score = batch.features[i];
+        if (kept.size() < wanted) {
+          kept.add(new ScoreDoc(doc, score));
+        } else if (score > kept.peek().score) {
+          kept.poll();
+          kept.add(new ScoreDoc(doc, score));
+        }
+      }
+    }
+    int[] candidates = new int[kept.size()];
+    int n = 0;
+    for (ScoreDoc hit : kept) {
+      candidates[n++] = hit.doc;
+    }
+    Arrays.sort(candidates);
+    FloatVectorValues exact = vectors(field);
+    KnnVectorValues.DocIndexIterator positions = exact.iterator();
+    List<VectorHit> hits = new ArrayList<>(candidates.length);
+    for (int doc : candidates) {
+      positions.advance(doc);
+      hits.add(
+          new VectorHit(doc, field.metric().distance(query, exact.vectorValue(positions.index()))));
+    }
+    hits.sort(NEAREST_FIRST);
+    return hits.size() > k ? new ArrayList<>(hits.subList(0, k)) : hits;
+  }
+
+  /**
+   * The documents to visit: a set of accepted documents leads, so that a selective filter costs its
+   * own documents, not the segment's; other accepted documents are tested one by one.
+   */
+  private static DocIdSetIterator leading(Bits acceptDocs, DocIdSetIterator vectors) {
+    if (acceptDocs instanceof BitSet bits) {
+      return ConjunctionUtils.intersectIterators(
+          List.of(new BitSetIterator(bits, bits.approximateCardinality()), vectors));
+    }
+    return vectors;
   }
 
   /**

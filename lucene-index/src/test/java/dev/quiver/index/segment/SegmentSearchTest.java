@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -123,6 +125,76 @@ class SegmentSearchTest {
           }
         }
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(VectorMetric.class)
+  void exactSearchMatchesEveryDistanceComputedOneByOne(VectorMetric metric) throws IOException {
+    long seed = TestRows.seed("exact oracle " + metric);
+    Random random = new Random(seed);
+    int dim = 24;
+    int count = 3000;
+    SegmentSchema schema = TestRows.vectorSchema(dim, metric);
+    Path dir = tmp.resolve("seg");
+    // Every 5th row has no vector; every 11th repeats row 3's vector, so ties are common.
+    List<SegmentRow> rows = new ArrayList<>(TestRows.vectorRows(random, count, dim, 5));
+    float[] repeated = (float[]) rows.get(3).values()[1];
+    for (int doc = 11; doc < count; doc += 11) {
+      if (rows.get(doc).values()[1] != null) {
+        rows.set(
+            doc, new SegmentRow(1000 + doc, 10 + doc, new Object[] {(long) doc, repeated.clone()}));
+      }
+    }
+    SegmentWriter.write(dir, schema, rows.iterator(), WriteOptions.defaults());
+    try (SegmentReader reader = SegmentReader.open(dir, schema)) {
+      for (int q = 0; q < 30; q++) {
+        // Some queries sit on the repeated vector, where dozens of rows tie at the k-th place.
+        float[] query = q % 3 == 0 ? repeated.clone() : TestRows.gaussian(random, dim);
+        int k = 1 + random.nextInt(40);
+        FixedBitSet accept = null;
+        if (q % 2 == 1) {
+          accept = new FixedBitSet(count);
+          for (int doc = 0; doc < count; doc++) {
+            if (random.nextDouble() < 0.2) {
+              accept.set(doc);
+            }
+          }
+        }
+        List<VectorHit> expected = new ArrayList<>();
+        for (int doc = 0; doc < count; doc++) {
+          float[] v = (float[]) rows.get(doc).values()[1];
+          if (v != null && (accept == null || accept.get(doc))) {
+            expected.add(new VectorHit(doc, metric.distance(query, v)));
+          }
+        }
+        expected.sort(
+            Comparator.comparingDouble(VectorHit::distance).thenComparingInt(VectorHit::doc));
+        expected = expected.subList(0, Math.min(k, expected.size()));
+        assertEquals(
+            expected,
+            reader.exactSearch(1, query, k, accept),
+            "seed=" + seed + " query=" + q + " k=" + k);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(VectorMetric.class)
+  void exactSearchKeepsTheLowestDocumentsOfATieAsAScanWould(VectorMetric metric)
+      throws IOException {
+    SegmentSchema schema = TestRows.vectorSchema(2, metric);
+    Path dir = tmp.resolve("seg");
+    // A hundred rows tie; the nearest row comes last, after the tied ones filled every slot.
+    List<SegmentRow> rows = new ArrayList<>();
+    for (int doc = 0; doc < 100; doc++) {
+      rows.add(new SegmentRow(1000 + doc, 10 + doc, new Object[] {(long) doc, new float[] {1, 0}}));
+    }
+    rows.add(new SegmentRow(1100, 110, new Object[] {100L, new float[] {0, 1}}));
+    SegmentWriter.write(dir, schema, rows.iterator(), WriteOptions.defaults());
+    try (SegmentReader reader = SegmentReader.open(dir, schema)) {
+      List<VectorHit> hits = reader.exactSearch(1, new float[] {0, 1}, 5, null);
+      assertEquals(List.of(100, 0, 1, 2, 3), hits.stream().map(VectorHit::doc).toList());
     }
   }
 
