@@ -94,7 +94,7 @@ class FilteredTopKTest {
         s.executeUpdate("UPDATE " + table + " SET cat = 3 WHERE MOD(id, 29) = 1");
       }
       insert(id, 300);
-      awaitIndexBuilt(s);
+      TopKOracle.awaitIndexesBuilt(s);
     }
   }
 
@@ -122,26 +122,6 @@ class FilteredTopKTest {
           ps.addBatch();
         }
         ps.executeBatch();
-      }
-    }
-  }
-
-  private static void awaitIndexBuilt(Statement s) throws SQLException {
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (true) {
-      try (ResultSet rs =
-          s.executeQuery("SELECT count(*) FROM sys.indexes WHERE state <> 'BUILT'")) {
-        rs.next();
-        if (rs.getLong(1) == 0) {
-          return;
-        }
-      }
-      assertTrue(System.currentTimeMillis() < deadline, "index not built within 120 s");
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
       }
     }
   }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -229,7 +231,7 @@ final class TopKOracle {
   }
 
   /** Reads (id, distance) rows; the distance is column 2 when that is a DOUBLE. */
-  static List<Hit> hits(java.sql.ResultSet rs) throws SQLException {
+  static List<Hit> hits(ResultSet rs) throws SQLException {
     List<Hit> hits = new ArrayList<>();
     try (rs) {
       boolean hasDistance =
@@ -255,6 +257,27 @@ final class TopKOracle {
   }
 
   /** A seed from {@code -Dtests.seed} or the clock, printed so that a failure can be replayed. */
+  /** Waits until the index builder has given every sealed segment its graph, at most 120 s. */
+  static void awaitIndexesBuilt(Statement s) throws SQLException {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (true) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*) FROM sys.indexes WHERE state <> 'BUILT'")) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          return;
+        }
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "indexes not built within 120 s");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   static long seed(String test) {
     String fixed = System.getProperty("tests.seed");
     long seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();

@@ -161,30 +161,9 @@ class VectorTopKOracleTest {
         more.add(randomRow(id++));
       }
       insertEverywhere(more);
-      awaitIndexesBuilt(s);
+      TopKOracle.awaitIndexesBuilt(s);
     }
     System.out.println("VectorTopKOracleTest: " + live.size() + " live rows");
-  }
-
-  /** Waits until the index builder has given every sealed segment its graph. */
-  private static void awaitIndexesBuilt(Statement s) throws SQLException {
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (true) {
-      try (ResultSet rs =
-          s.executeQuery("SELECT count(*) FROM sys.indexes WHERE state <> 'BUILT'")) {
-        rs.next();
-        if (rs.getLong(1) == 0) {
-          return;
-        }
-      }
-      assertTrue(System.currentTimeMillis() < deadline, "indexes not built within 120 s");
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 
   @AfterAll

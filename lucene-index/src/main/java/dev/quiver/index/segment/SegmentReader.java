@@ -580,8 +580,12 @@ public final class SegmentReader implements Closeable {
     // The head is the worst of the best k so far.
     PriorityQueue<VectorHit> best = new PriorityQueue<>(k, NEAREST_FIRST.reversed());
     KnnVectorValues.DocIndexIterator iterator = values.iterator();
-    DocIdSetIterator docs = leading(acceptDocs, iterator);
-    Bits test = acceptDocs instanceof BitSet ? null : acceptDocs;
+    DocIdSetIterator accepted = acceptedSet(acceptDocs);
+    DocIdSetIterator docs =
+        accepted == null
+            ? iterator
+            : ConjunctionUtils.intersectIterators(List.of(accepted, iterator));
+    Bits test = accepted == null ? acceptDocs : null;
     for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
       if (test != null && !test.get(doc)) {
         continue;
@@ -626,13 +630,9 @@ public final class SegmentReader implements Closeable {
     if (scorer == null) {
       return List.of();
     }
-    // A set of accepted documents leads, so that a selective filter costs its own documents.
-    DocIdSetIterator matching =
-        acceptDocs instanceof BitSet bits
-            ? new BitSetIterator(bits, bits.approximateCardinality())
-            : null;
-    Bits test = acceptDocs instanceof BitSet ? null : acceptDocs;
-    VectorScorer.Bulk bulk = scorer.bulk(matching);
+    DocIdSetIterator accepted = acceptedSet(acceptDocs);
+    Bits test = accepted == null ? acceptDocs : null;
+    VectorScorer.Bulk bulk = scorer.bulk(accepted);
     DocAndFloatFeatureBuffer batch = new DocAndFloatFeatureBuffer();
     for (bulk.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, batch);
         batch.size > 0;
@@ -670,15 +670,14 @@ public final class SegmentReader implements Closeable {
   }
 
   /**
-   * The documents to visit: a set of accepted documents leads, so that a selective filter costs its
-   * own documents, not the segment's; other accepted documents are tested one by one.
+   * The accepted documents as an iterator when they are a set, which then leads the search, so that
+   * a selective filter costs its own documents, not the segment's; null when every document is
+   * accepted or the accepted ones must be tested one by one.
    */
-  private static DocIdSetIterator leading(Bits acceptDocs, DocIdSetIterator vectors) {
-    if (acceptDocs instanceof BitSet bits) {
-      return ConjunctionUtils.intersectIterators(
-          List.of(new BitSetIterator(bits, bits.approximateCardinality()), vectors));
-    }
-    return vectors;
+  private static DocIdSetIterator acceptedSet(Bits acceptDocs) {
+    return acceptDocs instanceof BitSet bits
+        ? new BitSetIterator(bits, bits.approximateCardinality())
+        : null;
   }
 
   /**

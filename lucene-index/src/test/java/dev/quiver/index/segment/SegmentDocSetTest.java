@@ -44,13 +44,7 @@ class SegmentDocSetTest {
   /** Row i is inserted at timestamp 10 + i. */
   @BeforeEach
   void write() throws IOException {
-    List<SegmentRow> rows = new ArrayList<>();
-    for (int i = 0; i < ROWS.length; i++) {
-      rows.add(new SegmentRow(i, 10 + i, ROWS[i]));
-    }
-    Path dir = tmp.resolve("seg");
-    SegmentWriter.write(dir, SCHEMA, rows.iterator(), WriteOptions.defaults());
-    reader = SegmentReader.open(dir, SCHEMA);
+    reader = TestRows.writeAndOpen(tmp.resolve("seg"), SCHEMA, ROWS, 10);
   }
 
   @AfterEach

@@ -41,13 +41,7 @@ class SegmentQueriesTest {
 
   @BeforeEach
   void write() throws IOException {
-    List<SegmentRow> rows = new ArrayList<>();
-    for (int i = 0; i < VALUES.length; i++) {
-      rows.add(new SegmentRow(i, 100 + i, VALUES[i]));
-    }
-    Path dir = tmp.resolve("seg");
-    SegmentWriter.write(dir, SCHEMA, rows.iterator(), WriteOptions.defaults());
-    reader = SegmentReader.open(dir, SCHEMA);
+    reader = TestRows.writeAndOpen(tmp.resolve("seg"), SCHEMA, VALUES, 100);
   }
 
   @AfterEach

@@ -1,5 +1,7 @@
 package dev.quiver.index.segment;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +39,20 @@ final class TestRows {
       rows.add(new SegmentRow(1000 + i, 10 + i, new Object[] {(long) i, v}));
     }
     return rows;
+  }
+
+  /**
+   * Writes {@code values} as a segment in {@code dir}, row i with row id i and insert timestamp
+   * {@code firstTs + i}, and opens it.
+   */
+  static SegmentReader writeAndOpen(Path dir, SegmentSchema schema, Object[][] values, long firstTs)
+      throws IOException {
+    List<SegmentRow> rows = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      rows.add(new SegmentRow(i, firstTs + i, values[i]));
+    }
+    SegmentWriter.write(dir, schema, rows.iterator(), WriteOptions.defaults());
+    return SegmentReader.open(dir, schema);
   }
 
   static SegmentSchema vectorSchema(int dimension, VectorMetric metric) {
